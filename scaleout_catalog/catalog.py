@@ -1,0 +1,282 @@
+"""scaleout_catalog.Catalog: one method per catalog procedure, and typed readers for the views."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, Iterable, Mapping, Sequence
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from . import models
+from .connection import create_engine
+from .errors import CatalogConnectionError, InvalidArgumentValue, from_driver_error
+from .models import from_row
+from .procedures import PROCEDURES
+
+# Driver errors that mean "a value of the wrong form": 22P02 on PostgreSQL,
+# 8169 / 22018 (conversion failed) on SQL Server.
+_BAD_VALUE_STATES = {"22P02", "22018", "22007", "22008"}
+
+
+def sql_value(value: Any) -> str | None:
+    """A parameter value as the catalog takes it (set_execution_parameter_value's text form)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+class Catalog:
+    """The catalog database, through its procedures and views.
+
+    >>> catalog = Catalog("postgresql://user@host/ssisdb")       # or Catalog() for the embedded default
+    >>> catalog.enable_worker_agent("6583054A-E915-4C2A-80E4-C765E79EF61D")
+    """
+
+    def __init__(self, url_or_engine: str | Engine | None = None, **engine_kwargs: Any) -> None:
+        if isinstance(url_or_engine, Engine):
+            self.engine = url_or_engine
+        else:
+            self.engine = create_engine(url_or_engine, **engine_kwargs)
+        self.dialect: str = self.engine.dialect.name
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # -- the one way Python reaches the database ----------------------------------
+
+    def call(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """Calls procedure `name` with the given parameters; returns its rows."""
+        proc = PROCEDURES[name]
+        unknown = set(params) - {p.name for p in proc.params}
+        if unknown:
+            raise TypeError(f"{name}() has no parameter {', '.join(sorted(unknown))}")
+        given = [p.name for p in proc.params if p.name in params]
+        values = {k: (str(v) if isinstance(v, UUID) else v) for k, v in params.items()}
+        sql = proc.render(self.dialect, given)
+        args: Mapping[str, Any] | tuple = values if self.dialect == "postgresql" else tuple(values[k] for k in given)
+        return self._execute(sql, args)
+
+    def query(self, sql: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Runs a short read (a view query) written with :name placeholders."""
+        return self._execute_text(sa.text(sql), params or {})
+
+    def _execute(self, sql: str, args: Any) -> list[dict[str, Any]]:
+        try:
+            with self.engine.begin() as conn:
+                result = conn.exec_driver_sql(sql, args)
+                return [dict(r._mapping) for r in result] if result.returns_rows else []
+        except sa.exc.DBAPIError as exc:
+            raise self._translate(exc) from None
+
+    def _execute_text(self, stmt: sa.TextClause, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        try:
+            with self.engine.connect() as conn:
+                return [dict(r._mapping) for r in conn.execute(stmt, dict(params))]
+        except sa.exc.DBAPIError as exc:
+            raise self._translate(exc) from None
+
+    @staticmethod
+    def _translate(exc: sa.exc.DBAPIError) -> Exception:
+        error = from_driver_error(exc.orig)
+        if error is not None:
+            return error
+        state = getattr(exc.orig, "sqlstate", None) or (exc.orig.args[0] if exc.orig.args else None)
+        first_line = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
+        if state in _BAD_VALUE_STATES:
+            return InvalidArgumentValue(f"27101: {first_line}")
+        if exc.connection_invalidated or isinstance(exc, sa.exc.OperationalError):
+            return CatalogConnectionError(f"cannot reach the catalog database: {first_line}")
+        return exc
+
+    # -- catalog: workers ------------------------------------------------------------
+
+    def enable_worker_agent(self, worker_agent_id: UUID | str | None) -> None:
+        self.call("enable_worker_agent", worker_agent_id=worker_agent_id)
+
+    def disable_worker_agent(self, worker_agent_id: UUID | str | None) -> None:
+        self.call("disable_worker_agent", worker_agent_id=worker_agent_id)
+
+    def delete_worker_agent(self, worker_agent_id: UUID | str | None) -> None:
+        self.call("delete_worker_agent", worker_agent_id=worker_agent_id)
+
+    def set_worker_agent_property(self, worker_agent_id: UUID | str | None, property_name: str | None,
+                                  property_value: str | None) -> None:
+        self.call("set_worker_agent_property", worker_agent_id=worker_agent_id,
+                  property_name=property_name, property_value=property_value)
+
+    def configure_catalog(self, property_name: str | None, property_value: Any) -> None:
+        self.call("configure_catalog", property_name=property_name, property_value=sql_value(property_value))
+
+    # -- catalog: folders and projects -------------------------------------------------
+
+    def create_folder(self, folder_name: str | None) -> int:
+        return self.call("create_folder", folder_name=folder_name)[0]["folder_id"]
+
+    def deploy_project(self, folder_name: str | None, project_name: str | None, project_stream: bytes | None,
+                       project_manifest: Mapping[str, Any] | str | None) -> int:
+        manifest = project_manifest if project_manifest is None or isinstance(project_manifest, str) \
+            else json.dumps(project_manifest)
+        return self.call("deploy_project", folder_name=folder_name, project_name=project_name,
+                         project_stream=project_stream, project_manifest=manifest)[0]["operation_id"]
+
+    # -- catalog: executions -------------------------------------------------------------
+
+    def create_execution(self, folder_name: str | None, project_name: str | None, package_name: str | None, *,
+                         use32bitruntime: bool = False, runinscaleout: bool | None = True,
+                         useanyworker: bool = True, reference_id: int | None = None) -> int:
+        return self.call("create_execution", folder_name=folder_name, project_name=project_name,
+                         package_name=package_name, reference_id=reference_id, use32bitruntime=use32bitruntime,
+                         runinscaleout=runinscaleout, useanyworker=useanyworker)[0]["execution_id"]
+
+    def set_execution_parameter_value(self, execution_id: int | None, object_type: int | None,
+                                      parameter_name: str | None, parameter_value: Any) -> None:
+        self.call("set_execution_parameter_value", execution_id=execution_id, object_type=object_type,
+                  parameter_name=parameter_name, parameter_value=sql_value(parameter_value))
+
+    def add_execution_worker(self, execution_id: int | None, workeragent_id: UUID | str | None) -> None:
+        self.call("add_execution_worker", execution_id=execution_id, workeragent_id=workeragent_id)
+
+    def start_execution(self, execution_id: int | None, retry_count: int | None = 0) -> None:
+        self.call("start_execution", execution_id=execution_id, retry_count=retry_count)
+
+    def stop_operation(self, operation_id: int | None) -> None:
+        self.call("stop_operation", operation_id=operation_id)
+
+    def cleanup_server_retention_window(self) -> int:
+        return _scalar(self.call("cleanup_server_retention_window"))
+
+    # -- internal: the worker side -------------------------------------------------------
+
+    def update_worker_agent_status(self, worker_agent_id: UUID | str | None, machine_name: str | None, *,
+                                   display_name: str | None = None, tags: str | None = None,
+                                   max_tasks: int | None = None,
+                                   certificate_thumbprint: str | None = None) -> models.WorkerStatus:
+        row = self.call("update_worker_agent_status", worker_agent_id=worker_agent_id, machine_name=machine_name,
+                        display_name=display_name, tags=tags, max_tasks=max_tasks,
+                        certificate_thumbprint=certificate_thumbprint)[0]
+        return models.WorkerStatus(bool(row["is_enabled"]), row["lease_seconds"], row["online_window_seconds"])
+
+    def pull_task(self, worker_agent_id: UUID | str | None, max_tasks: int = 1) -> list[models.ClaimedTask]:
+        rows = self.call("pull_task", worker_agent_id=worker_agent_id, max_tasks=max_tasks)
+        return [from_row(models.ClaimedTask, r) for r in rows]
+
+    def renew_task_lease(self, worker_agent_id: UUID | str, task_id: UUID | str | None,
+                         lease_token: UUID | str | None) -> models.LeaseRenewal:
+        row = self.call("renew_task_lease", worker_agent_id=worker_agent_id, task_id=task_id,
+                        lease_token=lease_token)[0]
+        return models.LeaseRenewal(row["expired_time"], bool(row["is_cancelled"]))
+
+    def update_task_status(self, worker_agent_id: UUID | str, task_id: UUID | str | None,
+                           lease_token: UUID | str | None, status: int | None) -> int:
+        return _scalar(self.call("update_task_status", worker_agent_id=worker_agent_id, task_id=task_id,
+                                 lease_token=lease_token, status=status))
+
+    def update_tasks_status(self, worker_agent_id: UUID | str,
+                            outcomes: Iterable[tuple[UUID | str, UUID | str, int]]) -> list[models.TaskOutcome]:
+        """Batched completions: (task_id, lease_token, status) each; refused ones come back with status None."""
+        tasks = json.dumps([{"task_id": str(t), "lease_token": str(k), "status": s} for t, k, s in outcomes])
+        rows = self.call("update_tasks_status", worker_agent_id=worker_agent_id, tasks=tasks)
+        return [models.TaskOutcome(UUID(str(r["task_id"])), r["status"]) for r in rows]
+
+    def append_operation_messages(self, worker_agent_id: UUID | str, messages: Sequence[Mapping[str, Any]]) -> int:
+        """Appends log records: each has lease_token, event_message_guid, message_time, message_type, message."""
+        payload = json.dumps(list(messages), default=_json_default)
+        return _scalar(self.call("append_operation_messages", worker_agent_id=worker_agent_id, messages=payload))
+
+    def get_task_package(self, worker_agent_id: UUID | str, task_id: UUID | str, lease_token: UUID | str,
+                         include_stream: bool = True) -> models.TaskPackage:
+        rows = self.call("get_task_package", worker_agent_id=worker_agent_id, task_id=task_id,
+                         lease_token=lease_token, include_stream=include_stream)
+        row = dict(rows[0])
+        if row.get("project_stream") is not None:
+            row["project_stream"] = bytes(row["project_stream"])
+        return from_row(models.TaskPackage, row)
+
+    def get_task_parameters(self, worker_agent_id: UUID | str, task_id: UUID | str,
+                            lease_token: UUID | str) -> list[models.TaskParameter]:
+        rows = self.call("get_task_parameters", worker_agent_id=worker_agent_id, task_id=task_id,
+                         lease_token=lease_token)
+        return [from_row(models.TaskParameter, r) for r in rows]
+
+    def dealwith_expired_tasks(self) -> int:
+        return _scalar(self.call("dealwith_expired_tasks"))
+
+    # -- readers for the views -------------------------------------------------------------
+
+    def worker_agents(self) -> list[models.WorkerAgent]:
+        return self._read(models.WorkerAgent, "SELECT * FROM catalog.worker_agents ORDER BY MachineName, WorkerAgentId")
+
+    def worker_agent(self, worker_agent_id: UUID | str) -> models.WorkerAgent | None:
+        rows = self._read(models.WorkerAgent, "SELECT * FROM catalog.worker_agents WHERE WorkerAgentId = :id",
+                          id=str(worker_agent_id))
+        return rows[0] if rows else None
+
+    def executions(self, execution_id: int | None = None) -> list[models.Execution]:
+        if execution_id is None:
+            return self._read(models.Execution, "SELECT * FROM catalog.executions ORDER BY execution_id")
+        return self._read(models.Execution, "SELECT * FROM catalog.executions WHERE execution_id = :id",
+                          id=execution_id)
+
+    def execution(self, execution_id: int) -> models.Execution | None:
+        rows = self.executions(execution_id)
+        return rows[0] if rows else None
+
+    def operation_messages(self, operation_id: int) -> list[models.OperationMessage]:
+        return self._read(models.OperationMessage,
+                          "SELECT * FROM catalog.operation_messages WHERE operation_id = :id "
+                          "ORDER BY message_time, operation_message_id", id=operation_id)
+
+    def execution_parameter_values(self, execution_id: int) -> list[models.ExecutionParameterValue]:
+        return self._read(models.ExecutionParameterValue,
+                          "SELECT * FROM catalog.execution_parameter_values WHERE execution_id = :id "
+                          "ORDER BY object_type, parameter_name", id=execution_id)
+
+    def folders(self) -> list[models.Folder]:
+        return self._read(models.Folder, "SELECT * FROM catalog.folders ORDER BY name")
+
+    def projects(self) -> list[models.Project]:
+        return self._read(models.Project, "SELECT * FROM catalog.projects ORDER BY name")
+
+    def packages(self) -> list[models.Package]:
+        return self._read(models.Package, "SELECT * FROM catalog.packages ORDER BY project_id, name")
+
+    def tasks(self, execution_id: int | None = None) -> list[models.Task]:
+        if execution_id is None:
+            return self._read(models.Task, "SELECT * FROM catalog.tasks ORDER BY CreatedTime")
+        return self._read(models.Task, "SELECT * FROM catalog.tasks WHERE execution_id = :id", id=execution_id)
+
+    def catalog_properties(self) -> dict[str, str]:
+        rows = self.query("SELECT property_name, property_value FROM catalog.catalog_properties")
+        return {r["property_name"]: r["property_value"] for r in rows}
+
+    def _read(self, cls: type, sql: str, **params: Any) -> list:
+        return [from_row(cls, _normalise(r)) for r in self.query(sql, params)]
+
+
+def _normalise(row: dict[str, Any]) -> dict[str, Any]:
+    """bit/integer flags to bool, uuid strings (SQL Server) to UUID."""
+    out = {}
+    for k, v in row.items():
+        key = k.lower()
+        if key.startswith("is") and isinstance(v, int) and not isinstance(v, bool):
+            v = bool(v)
+        elif key in ("sensitive", "required", "value_set", "runtime_override") and isinstance(v, int):
+            v = bool(v)
+        out[k] = v
+    return out
+
+
+def _scalar(rows: list[dict[str, Any]]) -> Any:
+    return next(iter(rows[0].values())) if rows else None
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, (UUID, datetime)):
+        return str(value) if isinstance(value, UUID) else value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")

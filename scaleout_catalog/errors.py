@@ -1,0 +1,150 @@
+"""Catalog errors, mapped from SSIS error numbers in one place.
+
+The number comes from the database, never from message prose: on PostgreSQL it is
+the SQLSTATE (the procedures raise SQLSTATE '27243' for error 27243); on SQL Server
+it is the fixed "NNNNN: " prefix that every catalog message starts with.
+"""
+from __future__ import annotations
+
+import re
+
+
+class CatalogError(Exception):
+    """An error raised by a catalog procedure, with its SSIS error number."""
+
+    number: int = 0
+
+    def __init__(self, message: str, number: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if number is not None:
+            self.number = number
+
+
+class CatalogConnectionError(Exception):
+    """The catalog database could not be reached, or the URL is malformed."""
+
+
+class NullArgument(CatalogError):
+    number = 27100
+
+
+class InvalidArgumentValue(CatalogError):
+    number = 27101
+
+
+class ExecutionNotFound(CatalogError):
+    number = 27103
+
+
+class FolderNotFound(CatalogError):
+    number = 27104
+
+
+class ProjectNotFound(CatalogError):
+    number = 27109
+
+
+class OperationCannotBeStopped(CatalogError):
+    number = 27124
+
+
+class OperationHasNoJob(CatalogError):
+    number = 27125
+
+
+class OperationAlreadyStopping(CatalogError):
+    number = 27126
+
+
+class ExecutionIdRequired(CatalogError):
+    number = 27138
+
+
+class PackageNotFound(CatalogError):
+    number = 27146
+
+
+class ParameterTypeMismatch(CatalogError):
+    number = 27147
+
+
+class ProjectVersionChanged(CatalogError):
+    number = 27150
+
+
+class ParameterNotFound(CatalogError):
+    number = 27176
+
+
+class PermissionDenied(CatalogError):
+    number = 27178
+
+
+class RequiredParametersMissing(CatalogError):
+    number = 27184
+
+
+class LoggingLevelUndefined(CatalogError):
+    number = 27217
+
+
+class ExecutionAlreadyStarted(CatalogError):
+    number = 27224
+
+
+class WorkerAgentNotFound(CatalogError):
+    number = 27243
+
+
+class TaskNotFound(CatalogError):
+    """27246: the task is not held under this lease (expired, or claimed again)."""
+
+    number = 27246
+
+
+LeaseLost = TaskNotFound
+
+
+class JobIsForAllWorkers(CatalogError):
+    number = 27251
+
+
+class WorkerAgentDisabled(CatalogError):
+    number = 27252
+
+
+class ExecutionNotScaleOut(CatalogError):
+    number = 27255
+
+
+ERRORS_BY_NUMBER: dict[int, type[CatalogError]] = {
+    cls.number: cls
+    for cls in CatalogError.__subclasses__()
+}
+
+# The number is always the start of the catalog's own message text.
+_PREFIX = re.compile(r"(?:^|\]\s*)(27\d{3}): ")
+_ODBC_SUFFIX = re.compile(r"\s*\(\d+\)\s*\(SQL\w+\)\s*$")
+
+
+def catalog_error(number: int, message: str) -> CatalogError:
+    """The exception for an SSIS error number (CatalogError for an unknown one)."""
+    cls = ERRORS_BY_NUMBER.get(number, CatalogError)
+    return cls(message, number)
+
+
+def from_driver_error(orig: BaseException) -> CatalogError | None:
+    """The catalog error carried by a driver exception, or None if it is not one."""
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate and sqlstate.isdigit() and sqlstate.startswith("27") and sqlstate != "27000":
+        diag = getattr(orig, "diag", None)
+        text = getattr(diag, "message_primary", None) or str(orig).splitlines()[0]
+        return catalog_error(int(sqlstate), text)
+    # pyodbc: args = (sqlstate, "[...][SQL Server]27243: Cannot find ...")
+    for arg in getattr(orig, "args", ()):
+        if isinstance(arg, str):
+            match = _PREFIX.search(arg)
+            if match:
+                return catalog_error(int(match.group(1)), _ODBC_SUFFIX.sub("", arg[match.start(1):]))
+    return None

@@ -1,0 +1,108 @@
+"""The catalog's procedures as data: one spec per procedure, rendered per dialect.
+
+Python never re-implements what a procedure does; it only renders the one call:
+PostgreSQL  CALL catalog.enable_worker_agent(worker_agent_id => %(worker_agent_id)s::uuid)
+            SELECT * FROM internal.pull_task(worker_agent_id => ..., max_tasks => ...)
+SQL Server  EXEC [catalog].[enable_worker_agent] @WorkerAgentId = ?
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str          # snake_case, as in PL/pgSQL and Python
+    mssql: str         # SSIS's T-SQL name, without @
+    pg_type: str
+    mssql_type: str = ""
+
+
+@dataclass(frozen=True)
+class Procedure:
+    schema: str
+    name: str
+    params: tuple[Param, ...]
+    # "command": no result; "rows": returns rows (PostgreSQL set-returning function);
+    # "scalar": returns one value (PostgreSQL scalar function).
+    kind: Literal["command", "rows", "scalar"] = "command"
+    output: Param | None = None   # an OUTPUT / INOUT parameter
+
+    def render(self, dialect: str, given: list[str]) -> str:
+        """The call text for the parameters named in `given` (others take their defaults)."""
+        params = [p for p in self.params if p.name in given]
+        if dialect == "postgresql":
+            args = ", ".join(f"{p.name} => %({p.name})s::{p.pg_type}" for p in params)
+            target = f"{self.schema}.{self.name}({args})"
+            if self.kind == "command":
+                return f"CALL {target}"
+            return f"SELECT * FROM {target}"
+        if dialect == "mssql":
+            args = [f"@{p.mssql} = ?" for p in params]
+            if self.output is None:
+                return f"SET NOCOUNT ON; EXEC [{self.schema}].[{self.name}] " + ", ".join(args)
+            out = self.output
+            args.append(f"@{out.mssql} = @out OUTPUT")
+            return (f"SET NOCOUNT ON; DECLARE @out {out.mssql_type}; "
+                    f"EXEC [{self.schema}].[{self.name}] " + ", ".join(args)
+                    + f"; SELECT @out AS {out.name}")
+        raise ValueError(f"unsupported dialect {dialect!r}")
+
+
+def _p(name: str, mssql: str, pg_type: str, mssql_type: str = "") -> Param:
+    return Param(name, mssql, pg_type, mssql_type)
+
+
+WORKER_AGENT_ID = _p("worker_agent_id", "WorkerAgentId", "uuid")
+EXECUTION_ID = _p("execution_id", "execution_id", "bigint", "bigint")
+TASK_ID = _p("task_id", "TaskId", "uuid")
+LEASE_TOKEN = _p("lease_token", "LeaseToken", "uuid")
+
+PROCEDURES: dict[str, Procedure] = {p.name: p for p in (
+    # catalog: workers
+    Procedure("catalog", "enable_worker_agent", (WORKER_AGENT_ID,)),
+    Procedure("catalog", "disable_worker_agent", (WORKER_AGENT_ID,)),
+    Procedure("catalog", "delete_worker_agent", (WORKER_AGENT_ID,)),
+    Procedure("catalog", "set_worker_agent_property", (
+        WORKER_AGENT_ID, _p("property_name", "PropertyName", "text"), _p("property_value", "PropertyValue", "text"))),
+    Procedure("catalog", "configure_catalog", (
+        _p("property_name", "property_name", "text"), _p("property_value", "property_value", "text"))),
+    # catalog: folders and projects
+    Procedure("catalog", "create_folder", (_p("folder_name", "folder_name", "text"),),
+              output=_p("folder_id", "folder_id", "bigint", "bigint")),
+    Procedure("catalog", "deploy_project", (
+        _p("folder_name", "folder_name", "text"), _p("project_name", "project_name", "text"),
+        _p("project_stream", "project_stream", "bytea"), _p("project_manifest", "project_manifest", "text")),
+        output=_p("operation_id", "operation_id", "bigint", "bigint")),
+    # catalog: executions
+    Procedure("catalog", "create_execution", (
+        _p("folder_name", "folder_name", "text"), _p("project_name", "project_name", "text"),
+        _p("package_name", "package_name", "text"), _p("reference_id", "reference_id", "bigint"),
+        _p("use32bitruntime", "use32bitruntime", "boolean"), _p("runinscaleout", "runinscaleout", "boolean"),
+        _p("useanyworker", "useanyworker", "boolean")),
+        output=EXECUTION_ID),
+    Procedure("catalog", "set_execution_parameter_value", (
+        EXECUTION_ID, _p("object_type", "object_type", "smallint"),
+        _p("parameter_name", "parameter_name", "text"), _p("parameter_value", "parameter_value", "text"))),
+    Procedure("catalog", "add_execution_worker", (EXECUTION_ID, _p("workeragent_id", "workeragent_id", "uuid"))),
+    Procedure("catalog", "start_execution", (EXECUTION_ID, _p("retry_count", "retry_count", "integer"))),
+    Procedure("catalog", "stop_operation", (_p("operation_id", "operation_id", "bigint"),)),
+    # internal: what workers call
+    Procedure("internal", "update_worker_agent_status", (
+        WORKER_AGENT_ID, _p("machine_name", "MachineName", "text"), _p("display_name", "DisplayName", "text"),
+        _p("tags", "Tags", "text"), _p("max_tasks", "MaxTasks", "integer"),
+        _p("certificate_thumbprint", "CertificateThumbprint", "text")), kind="rows"),
+    Procedure("internal", "pull_task", (WORKER_AGENT_ID, _p("max_tasks", "MaxTasks", "integer")), kind="rows"),
+    Procedure("internal", "renew_task_lease", (WORKER_AGENT_ID, TASK_ID, LEASE_TOKEN), kind="rows"),
+    Procedure("internal", "update_task_status", (
+        WORKER_AGENT_ID, TASK_ID, LEASE_TOKEN, _p("status", "Status", "integer")), kind="scalar"),
+    Procedure("internal", "update_tasks_status", (WORKER_AGENT_ID, _p("tasks", "Tasks", "text")), kind="rows"),
+    Procedure("internal", "append_operation_messages", (
+        WORKER_AGENT_ID, _p("messages", "Messages", "text")), kind="scalar"),
+    Procedure("internal", "get_task_package", (
+        WORKER_AGENT_ID, TASK_ID, LEASE_TOKEN, _p("include_stream", "IncludeStream", "boolean")), kind="rows"),
+    Procedure("internal", "get_task_parameters", (WORKER_AGENT_ID, TASK_ID, LEASE_TOKEN), kind="rows"),
+    Procedure("internal", "dealwith_expired_tasks", (), kind="scalar"),
+    Procedure("internal", "cleanup_server_retention_window", (), kind="scalar"),
+)}

@@ -1,0 +1,57 @@
+"""The SQL files in sql/<dialect>/<revision>/, shipped inside the package.
+
+Each revision folder holds numbered install files, applied in name order, and a
+downgrade.sql. T-SQL files are split into batches on GO lines, as sqlcmd does.
+"""
+from __future__ import annotations
+
+import re
+from importlib import resources
+from importlib.resources.abc import Traversable
+
+DIALECTS = ("postgresql", "mssql")
+_GO = re.compile(r"^[ \t]*GO[ \t]*(?:--.*)?$", re.IGNORECASE | re.MULTILINE)
+
+
+def revision_dir(dialect: str, revision: str) -> Traversable:
+    if dialect not in DIALECTS:
+        raise ValueError(f"unsupported dialect {dialect!r}: expected one of {', '.join(DIALECTS)}")
+    return resources.files("scaleout_catalog.sql").joinpath(dialect, revision)
+
+
+def upgrade_files(dialect: str, revision: str) -> list[tuple[str, str]]:
+    """(name, text) of a revision's install files, in the order they apply."""
+    folder = revision_dir(dialect, revision)
+    names = sorted(f.name for f in folder.iterdir() if f.name.endswith(".sql") and f.name[0].isdigit())
+    return [(n, folder.joinpath(n).read_text(encoding="utf-8")) for n in names]
+
+
+def downgrade_file(dialect: str, revision: str) -> tuple[str, str]:
+    return "downgrade.sql", revision_dir(dialect, revision).joinpath("downgrade.sql").read_text(encoding="utf-8")
+
+
+def batches(dialect: str, text: str) -> list[str]:
+    """The statements to send: T-SQL split on GO; a PostgreSQL file goes whole."""
+    if dialect != "mssql":
+        return [text]
+    return [b.strip() for b in _GO.split(text) if b.strip()]
+
+
+def apply_revision(op, revision: str, direction: str) -> None:
+    """Runs a revision's files from an Alembic migration, online or offline (--sql)."""
+    context = op.get_context()
+    dialect = context.dialect.name
+    files = upgrade_files(dialect, revision) if direction == "upgrade" else [downgrade_file(dialect, revision)]
+    for name, text in files:
+        for batch in batches(dialect, text):
+            if context.as_sql:
+                # Written verbatim: no bind-parameter parsing of colons in the SQL.
+                separator = "\nGO\n" if dialect == "mssql" else "\n"
+                context.impl.static_output(f"-- {revision}/{name}\n{batch}{separator}")
+            else:
+                # The DBAPI cursor, without parameters: the driver then leaves % and ? alone.
+                cursor = op.get_bind().connection.dbapi_connection.cursor()
+                try:
+                    cursor.execute(batch)
+                finally:
+                    cursor.close()

@@ -1,0 +1,428 @@
+-- scaleout_catalog, PostgreSQL: the procedures Scale Out Workers call (schema internal).
+-- Every call names the worker; the caller must be the login that registered it.
+-- Every call about a claimed task carries the claim's lease_token (the fencing
+-- token): a worker whose lease expired and whose task was claimed again can no
+-- longer renew it, complete it, or read its parameters.
+-- Task status: 1 queued, 2 running, 4 failed, 5 succeeded, 6 cancelled.
+-- Attempt status adds 7: lease expired (the worker went silent).
+
+-- Registration and heartbeat (SSIS: internal.update_worker_agent_status).
+CREATE FUNCTION internal.update_worker_agent_status(
+    worker_agent_id uuid,
+    machine_name text,
+    display_name text DEFAULT NULL,
+    tags text DEFAULT NULL,
+    max_tasks integer DEFAULT NULL,
+    certificate_thumbprint text DEFAULT NULL)
+RETURNS TABLE (is_enabled integer, lease_seconds integer, online_window_seconds integer)
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    v_worker internal.worker_agents;
+BEGIN
+    PERFORM internal.require_worker_agent_id(update_worker_agent_status.worker_agent_id, 'worker_agent_id');
+    PERFORM internal.require_not_null(update_worker_agent_status.machine_name, 'machine_name');
+    IF update_worker_agent_status.max_tasks IS NOT NULL AND update_worker_agent_status.max_tasks NOT BETWEEN 1 AND 1024 THEN
+        PERFORM internal.raise_error(27101, 'The value for max_tasks is not valid. Pass a whole number from 1 to 1024.');
+    END IF;
+    SELECT * INTO v_worker FROM internal.worker_agents AS w
+    WHERE w.worker_agent_id = update_worker_agent_status.worker_agent_id FOR UPDATE;
+    IF NOT FOUND THEN
+        INSERT INTO internal.worker_agents (worker_agent_id, display_name, machine_name, tags, user_account,
+            max_tasks, certificate_thumbprint)
+        VALUES (update_worker_agent_status.worker_agent_id,
+                coalesce(update_worker_agent_status.display_name, update_worker_agent_status.machine_name),
+                update_worker_agent_status.machine_name, update_worker_agent_status.tags, session_user,
+                update_worker_agent_status.max_tasks, update_worker_agent_status.certificate_thumbprint)
+        ON CONFLICT DO NOTHING;
+    ELSE
+        IF v_worker.user_account <> session_user AND NOT internal.caller_is_admin() THEN
+            PERFORM internal.worker_agent_not_found(update_worker_agent_status.worker_agent_id);
+        END IF;
+        UPDATE internal.worker_agents AS w
+        SET last_online_time = now(),
+            machine_name = update_worker_agent_status.machine_name,
+            display_name = coalesce(update_worker_agent_status.display_name, w.display_name),
+            tags = coalesce(update_worker_agent_status.tags, w.tags),
+            max_tasks = coalesce(update_worker_agent_status.max_tasks, w.max_tasks),
+            certificate_thumbprint = coalesce(update_worker_agent_status.certificate_thumbprint, w.certificate_thumbprint)
+        WHERE w.worker_agent_id = update_worker_agent_status.worker_agent_id;
+    END IF;
+    RETURN QUERY
+    SELECT w.is_enabled::integer,
+           internal.catalog_property_int('WORKER_LEASE_SECONDS'),
+           internal.catalog_property_int('WORKER_ONLINE_WINDOW_SECONDS')
+    FROM internal.worker_agents AS w WHERE w.worker_agent_id = update_worker_agent_status.worker_agent_id;
+END
+$$;
+
+-- Claims up to max_tasks queued tasks in one statement: priority first, then age.
+-- SKIP LOCKED lets any number of workers claim at once without waiting on each other.
+CREATE FUNCTION internal.pull_task(worker_agent_id uuid, max_tasks integer DEFAULT 1)
+RETURNS TABLE (task_id uuid, execution_id bigint, lease_token uuid, executed_count integer,
+               max_executed_count integer, expired_time timestamptz, input_data text)
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    v_worker internal.worker_agents;
+    v_lease  interval;
+BEGIN
+    IF pull_task.max_tasks IS NULL OR pull_task.max_tasks NOT BETWEEN 1 AND 1000 THEN
+        PERFORM internal.raise_error(27101, 'The value for max_tasks is not valid. Pass a whole number from 1 to 1000.');
+    END IF;
+    v_worker := internal.authorize_worker(pull_task.worker_agent_id, true);
+    v_lease := make_interval(secs => internal.catalog_property_int('WORKER_LEASE_SECONDS'));
+    RETURN QUERY
+    WITH picked AS (
+        SELECT t.task_id
+        FROM internal.tasks AS t
+        WHERE t.status = 1
+          AND (t.use_any_worker
+               OR EXISTS (SELECT 1 FROM internal.job_worker_agents AS j
+                          WHERE j.job_id = t.job_id AND j.worker_agent_id = pull_task.worker_agent_id))
+        ORDER BY t.priority DESC, t.ready_for_dispatch_time, t.task_id
+        LIMIT pull_task.max_tasks
+        FOR UPDATE SKIP LOCKED
+    ), claimed AS (
+        UPDATE internal.tasks AS t
+        SET status = 2, executed_count = t.executed_count + 1, worker_agent_id = pull_task.worker_agent_id,
+            ready_for_dispatch_time = NULL, expired_time = now() + v_lease, last_pickup_time = now(),
+            lease_token = gen_random_uuid(), last_updated_time = now()
+        FROM picked
+        WHERE t.task_id = picked.task_id
+        RETURNING t.task_id, t.execution_id, t.lease_token, t.executed_count, t.max_executed_count,
+                  t.expired_time, t.input_data
+    ), ops AS (
+        UPDATE internal.operations AS o
+        SET status = 2, worker_agent_id = pull_task.worker_agent_id, machine_name = v_worker.machine_name,
+            executed_count = claimed.executed_count
+        FROM claimed
+        WHERE o.operation_id = claimed.execution_id
+    ), attempts AS (
+        INSERT INTO internal.task_attempts (lease_token, task_id, execution_id, attempt, worker_agent_id)
+        SELECT claimed.lease_token, claimed.task_id, claimed.execution_id, claimed.executed_count, pull_task.worker_agent_id
+        FROM claimed
+    )
+    SELECT * FROM claimed;
+END
+$$;
+
+-- Looks up a task the caller holds under lease_token; raises 27246 otherwise.
+CREATE FUNCTION internal.held_task(p_worker_agent_id uuid, p_task_id uuid, p_lease_token uuid, p_lock boolean)
+RETURNS internal.tasks
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_task internal.tasks;
+BEGIN
+    PERFORM internal.require_not_null(p_task_id, 'task_id');
+    PERFORM internal.require_not_null(p_lease_token, 'lease_token');
+    IF p_lock THEN
+        SELECT * INTO v_task FROM internal.tasks WHERE task_id = p_task_id FOR UPDATE;
+    ELSE
+        SELECT * INTO v_task FROM internal.tasks WHERE task_id = p_task_id;
+    END IF;
+    IF NOT FOUND OR v_task.status <> 2 OR v_task.worker_agent_id IS DISTINCT FROM p_worker_agent_id
+       OR v_task.lease_token IS DISTINCT FROM p_lease_token THEN
+        PERFORM internal.raise_error(27246, pg_catalog.format(
+            'Cannot find the cluster execution task instance ''%s'' held by worker agent ''%s'' under this lease. '
+            'The lease expired or the task was claimed again; this attempt must stop and not report an outcome.',
+            p_task_id, p_worker_agent_id));
+    END IF;
+    RETURN v_task;
+END
+$$;
+
+-- Extends the lease of a running task. Returns is_cancelled so that the worker
+-- learns of catalog.stop_operation on its next renewal.
+CREATE FUNCTION internal.renew_task_lease(worker_agent_id uuid, task_id uuid, lease_token uuid)
+RETURNS TABLE (expired_time timestamptz, is_cancelled boolean)
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+BEGIN
+    PERFORM internal.authorize_worker(renew_task_lease.worker_agent_id, false);
+    PERFORM internal.held_task(renew_task_lease.worker_agent_id, renew_task_lease.task_id, renew_task_lease.lease_token, true);
+    RETURN QUERY
+    UPDATE internal.tasks AS t
+    SET expired_time = now() + make_interval(secs => internal.catalog_property_int('WORKER_LEASE_SECONDS')),
+        last_updated_time = now()
+    WHERE t.task_id = renew_task_lease.task_id
+    RETURNING t.expired_time, t.is_cancelled;
+END
+$$;
+
+-- Applies one reported outcome. Reported status: 5 succeeded, 4 failed,
+-- 6 cancelled (after a stop request), 1 released unrun (the worker is draining).
+-- Returns the task's resulting status (1 when re-queued for another attempt),
+-- or NULL when p_raise is false and the token is stale.
+CREATE FUNCTION internal.apply_task_status(p_worker_agent_id uuid, p_task_id uuid, p_lease_token uuid,
+                                           p_status integer, p_raise boolean)
+RETURNS integer
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_task   internal.tasks;
+    v_result integer;
+BEGIN
+    IF p_status IS NULL OR p_status NOT IN (1, 4, 5, 6) THEN
+        PERFORM internal.raise_error(27101, pg_catalog.format(
+            'The value %s for status is not supported. Report 5 (succeeded), 4 (failed), 6 (cancelled) or 1 (released).', p_status));
+    END IF;
+    IF p_raise THEN
+        v_task := internal.held_task(p_worker_agent_id, p_task_id, p_lease_token, true);
+    ELSE
+        SELECT * INTO v_task FROM internal.tasks
+        WHERE task_id = p_task_id AND status = 2 AND worker_agent_id = p_worker_agent_id AND lease_token = p_lease_token
+        FOR UPDATE;
+        IF NOT FOUND THEN
+            RETURN NULL;
+        END IF;
+    END IF;
+
+    UPDATE internal.task_attempts SET ended_time = now(), status = p_status WHERE lease_token = p_lease_token;
+
+    IF v_task.is_cancelled THEN
+        PERFORM internal.finish_task(v_task.task_id, 6);
+        PERFORM internal.end_execution(v_task.execution_id, 3);
+        RETURN 6;
+    END IF;
+    IF p_status = 5 THEN
+        PERFORM internal.finish_task(v_task.task_id, 5);
+        PERFORM internal.end_execution(v_task.execution_id, 7);
+        RETURN 5;
+    END IF;
+    IF p_status = 6 THEN
+        PERFORM internal.raise_error(27101, pg_catalog.format(
+            'The task ''%s'' was not asked to stop; report 4 (failed) for a package that ended early.', p_task_id));
+    END IF;
+    IF p_status = 1 OR v_task.executed_count < v_task.max_executed_count THEN
+        -- Back to the queue: a release gives the attempt back, a failure uses it up.
+        UPDATE internal.tasks
+        SET status = 1, ready_for_dispatch_time = now(), worker_agent_id = NULL, lease_token = NULL,
+            expired_time = NULL, last_updated_time = now(),
+            executed_count = executed_count - CASE WHEN p_status = 1 THEN 1 ELSE 0 END
+        WHERE task_id = v_task.task_id;
+        UPDATE internal.operations SET status = 5 WHERE operation_id = v_task.execution_id AND status = 2;
+        PERFORM pg_notify('scaleout_task_queued', v_task.execution_id::text);
+        RETURN 1;
+    END IF;
+    PERFORM internal.finish_task(v_task.task_id, 4);
+    PERFORM internal.end_execution(v_task.execution_id, 4);
+    RETURN 4;
+END
+$$;
+
+-- Reports the outcome of one attempt (SSIS: internal.update_task_status).
+-- A stale lease_token is refused with 27246, so a late report never overwrites a later attempt.
+CREATE FUNCTION internal.update_task_status(worker_agent_id uuid, task_id uuid, lease_token uuid, status integer)
+RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+BEGIN
+    PERFORM internal.authorize_worker(update_task_status.worker_agent_id, false);
+    RETURN internal.apply_task_status(update_task_status.worker_agent_id, update_task_status.task_id,
+                                      update_task_status.lease_token, update_task_status.status, true);
+END
+$$;
+
+-- Batched form: tasks is a JSON array of {"task_id", "lease_token", "status"}.
+-- Returns one row per input; status is NULL where the lease was stale (refused).
+CREATE FUNCTION internal.update_tasks_status(worker_agent_id uuid, tasks text)
+RETURNS TABLE (task_id uuid, status integer)
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    r record;
+BEGIN
+    PERFORM internal.require_not_null(update_tasks_status.tasks, 'tasks');
+    PERFORM internal.authorize_worker(update_tasks_status.worker_agent_id, false);
+    FOR r IN SELECT x.task_id, x.lease_token, x.status
+             FROM json_to_recordset(update_tasks_status.tasks::json) AS x (task_id uuid, lease_token uuid, status integer)
+             ORDER BY x.task_id   -- one lock order for every caller
+    LOOP
+        task_id := r.task_id;
+        status := internal.apply_task_status(update_tasks_status.worker_agent_id, r.task_id, r.lease_token, r.status, false);
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+
+-- Appends package log records in one batch. messages is a JSON array of
+-- {"lease_token", "event_message_guid", "message_time", "message_type", "message_source_type", "message"}.
+-- Any attempt the worker ran may log, even after its lease expired (nothing is lost);
+-- a re-sent batch is ignored row by row through event_message_guid.
+CREATE FUNCTION internal.append_operation_messages(worker_agent_id uuid, messages text)
+RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    v_missing integer;
+    v_foreign integer;
+    v_count   integer;
+BEGIN
+    PERFORM internal.require_not_null(append_operation_messages.messages, 'messages');
+    PERFORM internal.authorize_worker(append_operation_messages.worker_agent_id, false);
+    SELECT count(*) FILTER (WHERE b.lease_token IS NULL OR b.event_message_guid IS NULL
+                                  OR b.message IS NULL OR b.message_type IS NULL),
+           count(*) FILTER (WHERE NOT EXISTS (
+               SELECT 1 FROM internal.task_attempts AS a
+               WHERE a.lease_token = b.lease_token AND a.worker_agent_id = append_operation_messages.worker_agent_id))
+    INTO v_missing, v_foreign
+    FROM json_to_recordset(append_operation_messages.messages::json)
+        AS b (lease_token uuid, event_message_guid uuid, message_type smallint, message text);
+    IF v_missing > 0 THEN
+        PERFORM internal.raise_error(27100,
+            'Every message needs lease_token, event_message_guid, message_type and message. Nothing was written.');
+    END IF;
+    IF v_foreign > 0 THEN
+        PERFORM internal.raise_error(27246, pg_catalog.format(
+            '%s messages name a task attempt that worker agent ''%s'' never ran. Nothing was written.',
+            v_foreign, append_operation_messages.worker_agent_id));
+    END IF;
+    INSERT INTO internal.operation_messages (operation_id, message_time, message_type, message_source_type,
+        message, event_message_guid, worker_agent_id, attempt)
+    SELECT a.execution_id, coalesce(b.message_time, now()), b.message_type, coalesce(b.message_source_type, 20),
+           b.message, b.event_message_guid, a.worker_agent_id, a.attempt
+    FROM json_to_recordset(append_operation_messages.messages::json)
+        AS b (lease_token uuid, event_message_guid uuid, message_time timestamptz,
+              message_type smallint, message_source_type smallint, message text)
+    JOIN internal.task_attempts AS a ON a.lease_token = b.lease_token
+    ON CONFLICT (event_message_guid) DO NOTHING;
+    GET DIAGNOSTICS v_count = ROW_COUNT;
+    RETURN v_count;
+END
+$$;
+
+-- What a claimed task runs: package, entry point, and the project archive
+-- (omitted when include_stream is false, for a worker whose cache already has it).
+CREATE FUNCTION internal.get_task_package(worker_agent_id uuid, task_id uuid, lease_token uuid,
+                                          include_stream boolean DEFAULT true)
+RETURNS TABLE (execution_id bigint, folder_name text, project_name text, package_name text, entry_point text,
+               project_lsn bigint, project_checksum text, project_stream bytea)
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    v_task internal.tasks;
+BEGIN
+    PERFORM internal.authorize_worker(get_task_package.worker_agent_id, false);
+    v_task := internal.held_task(get_task_package.worker_agent_id, get_task_package.task_id, get_task_package.lease_token, false);
+    RETURN QUERY
+    SELECT e.execution_id, e.folder_name, e.project_name, e.package_name, k.entry_point, e.project_lsn,
+           v.project_checksum,
+           CASE WHEN coalesce(get_task_package.include_stream, true) THEN v.project_stream END
+    FROM internal.executions AS e
+    JOIN internal.object_versions AS v ON v.object_version_lsn = e.project_lsn
+    JOIN internal.packages AS k ON k.project_version_lsn = e.project_lsn AND k.name = e.package_name
+    WHERE e.execution_id = v_task.execution_id;
+END
+$$;
+
+-- The parameter values of a claimed task, sensitive ones included: this is the
+-- only place they leave the catalog, and only to the worker holding the lease.
+CREATE FUNCTION internal.get_task_parameters(worker_agent_id uuid, task_id uuid, lease_token uuid)
+RETURNS TABLE (object_type smallint, parameter_name text, parameter_data_type text, parameter_value text, sensitive boolean)
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    v_task internal.tasks;
+BEGIN
+    PERFORM internal.authorize_worker(get_task_parameters.worker_agent_id, false);
+    v_task := internal.held_task(get_task_parameters.worker_agent_id, get_task_parameters.task_id,
+                                 get_task_parameters.lease_token, false);
+    RETURN QUERY
+    SELECT v.object_type, v.parameter_name, v.parameter_data_type,
+           CASE WHEN v.sensitive THEN convert_from(v.sensitive_parameter_value, 'UTF8') ELSE v.parameter_value END,
+           v.sensitive
+    FROM internal.execution_parameter_values AS v
+    WHERE v.execution_id = v_task.execution_id
+    ORDER BY v.object_type, v.parameter_name;
+END
+$$;
+
+-- Ends or re-queues tasks whose lease ran out (their worker went silent).
+-- Workers call it on a timer; a DBA may schedule it too. Returns the number handled.
+CREATE FUNCTION internal.dealwith_expired_tasks()
+RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_task  internal.tasks;
+    v_count integer := 0;
+BEGIN
+    FOR v_task IN
+        SELECT * FROM internal.tasks
+        WHERE status = 2 AND expired_time <= now()
+        ORDER BY task_id
+        FOR UPDATE SKIP LOCKED
+    LOOP
+        v_count := v_count + 1;
+        UPDATE internal.task_attempts SET ended_time = now(), status = 7 WHERE lease_token = v_task.lease_token;
+        IF v_task.is_cancelled THEN
+            PERFORM internal.finish_task(v_task.task_id, 6);
+            PERFORM internal.end_execution(v_task.execution_id, 3);
+        ELSIF v_task.executed_count < v_task.max_executed_count THEN
+            UPDATE internal.tasks
+            SET status = 1, ready_for_dispatch_time = now(), worker_agent_id = NULL, lease_token = NULL,
+                expired_time = NULL, last_updated_time = now()
+            WHERE task_id = v_task.task_id;
+            UPDATE internal.operations SET status = 5 WHERE operation_id = v_task.execution_id AND status = 2;
+            PERFORM pg_notify('scaleout_task_queued', v_task.execution_id::text);
+        ELSE
+            PERFORM internal.finish_task(v_task.task_id, 4);
+            PERFORM internal.end_execution(v_task.execution_id, 6);
+        END IF;
+    END LOOP;
+    RETURN v_count;
+END
+$$;
+
+-- Retention clean-up: removes finished operations older than RETENTION_WINDOW days,
+-- with their messages, parameters, tasks and attempts. Never touches unfinished work.
+CREATE FUNCTION internal.cleanup_server_retention_window()
+RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_cutoff timestamptz;
+    v_count  integer;
+BEGIN
+    IF (SELECT upper(property_value) FROM internal.catalog_properties WHERE property_name = 'OPERATION_CLEANUP_ENABLED') <> 'TRUE' THEN
+        RETURN 0;
+    END IF;
+    v_cutoff := now() - make_interval(days => internal.catalog_property_int('RETENTION_WINDOW'));
+    CREATE TEMP TABLE IF NOT EXISTS scaleout_expired_operations (operation_id bigint PRIMARY KEY, job_id uuid) ON COMMIT DROP;
+    INSERT INTO scaleout_expired_operations
+    SELECT o.operation_id, e.job_id
+    FROM internal.operations AS o
+    LEFT JOIN internal.executions AS e ON e.execution_id = o.operation_id
+    WHERE o.end_time < v_cutoff
+      AND NOT EXISTS (SELECT 1 FROM internal.tasks AS t WHERE t.execution_id = o.operation_id);
+    DELETE FROM internal.task_attempts WHERE execution_id IN (SELECT operation_id FROM scaleout_expired_operations);
+    DELETE FROM internal.tasks_history WHERE execution_id IN (SELECT operation_id FROM scaleout_expired_operations);
+    DELETE FROM internal.jobs WHERE job_id IN (SELECT job_id FROM scaleout_expired_operations WHERE job_id IS NOT NULL);
+    DELETE FROM internal.operations WHERE operation_id IN (SELECT operation_id FROM scaleout_expired_operations);
+    GET DIAGNOSTICS v_count = ROW_COUNT;
+    DROP TABLE scaleout_expired_operations;
+    RETURN v_count;
+END
+$$;
