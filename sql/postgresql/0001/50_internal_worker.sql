@@ -297,10 +297,12 @@ BEGIN
         message, event_message_guid, worker_agent_id, attempt)
     SELECT a.execution_id, coalesce(b.message_time, now()), b.message_type, coalesce(b.message_source_type, 20),
            b.message, b.event_message_guid, a.worker_agent_id, a.attempt
-    FROM json_to_recordset(append_operation_messages.messages::json)
+    FROM json_array_elements(append_operation_messages.messages::json) WITH ORDINALITY AS e (value, n)
+    CROSS JOIN LATERAL json_to_record(e.value)
         AS b (lease_token uuid, event_message_guid uuid, message_time timestamptz,
               message_type smallint, message_source_type smallint, message text)
     JOIN internal.task_attempts AS a ON a.lease_token = b.lease_token
+    ORDER BY e.n   -- ids follow the batch's order
     ON CONFLICT (event_message_guid) DO NOTHING;
     GET DIAGNOSTICS v_count = ROW_COUNT;
     RETURN v_count;
