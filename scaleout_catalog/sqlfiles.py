@@ -43,11 +43,12 @@ def apply_revision(op, revision: str, direction: str) -> None:
     dialect = context.dialect.name
     files = upgrade_files(dialect, revision) if direction == "upgrade" else [downgrade_file(dialect, revision)]
     for name, text in files:
-        for batch in batches(dialect, text):
+        for number, batch in enumerate(batches(dialect, text)):
             if context.as_sql:
                 # Written verbatim: no bind-parameter parsing of colons in the SQL.
                 separator = "\nGO\n" if dialect == "mssql" else "\n"
-                context.impl.static_output(f"-- {revision}/{name}\n{batch}{separator}")
+                label = f"-- {revision}/{name}\n" if number == 0 else ""
+                context.impl.static_output(f"{label}{batch}{separator}")
             else:
                 # The DBAPI cursor, without parameters: the driver then leaves % and ? alone.
                 cursor = op.get_bind().connection.dbapi_connection.cursor()

@@ -12,7 +12,9 @@ SELECT w.worker_agent_id        AS WorkerAgentId,
        w.user_account           AS UserAccount,
        w.last_online_time       AS LastOnlineTime,
        -- extensions beyond SSIS
-       (w.last_online_time >= now() - make_interval(secs => internal.catalog_property_int('WORKER_ONLINE_WINDOW_SECONDS')))::integer AS IsOnline,
+       (w.last_online_time >= now() - make_interval(secs => (
+            SELECT p.property_value::integer FROM internal.catalog_properties AS p
+            WHERE p.property_name = 'WORKER_ONLINE_WINDOW_SECONDS')))::integer AS IsOnline,
        w.certificate_thumbprint AS CertificateThumbprint,
        w.max_tasks              AS MaxTasks,
        (SELECT count(*) FROM internal.tasks t WHERE t.worker_agent_id = w.worker_agent_id AND t.status = 2)::integer AS RunningTasks

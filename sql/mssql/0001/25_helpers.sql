@@ -1,0 +1,148 @@
+-- scaleout_catalog, SQL Server: private helpers used by the procedures.
+-- Every catalog error is raised with THROW 50000 and a message that starts with the
+-- SSIS error number, "NNNNN: ", which clients read as the number (user errors cannot
+-- reuse the engine's own 27xxx message ids).
+CREATE PROCEDURE [internal].[raise_error]
+    @number  int,
+    @message nvarchar(2000)
+AS
+BEGIN
+    SET NOCOUNT ON;
+    DECLARE @text nvarchar(2048) = CONCAT(@number, N': ', @message);
+    THROW 50000, @text, 1;
+END
+GO
+-- ssis_admin members, sysadmin and db_owner count as admins (SSISDB: ssis_admin or sysadmin).
+CREATE FUNCTION [internal].[caller_is_admin] ()
+RETURNS bit
+AS
+BEGIN
+    RETURN CASE WHEN IS_MEMBER(N'ssis_admin') = 1 OR IS_MEMBER(N'db_owner') = 1
+                     OR IS_SRVROLEMEMBER(N'sysadmin') = 1 THEN 1 ELSE 0 END;
+END
+GO
+CREATE FUNCTION [internal].[catalog_property_int] (@name nvarchar(256))
+RETURNS int
+AS
+BEGIN
+    RETURN (SELECT CONVERT(int, [property_value]) FROM [internal].[catalog_properties] WHERE [property_name] = @name);
+END
+GO
+-- 1 when @value is a valid literal of the SSIS data type @type.
+CREATE FUNCTION [internal].[is_valid_value] (@type nvarchar(128), @value nvarchar(4000))
+RETURNS bit
+AS
+BEGIN
+    IF @value IS NULL RETURN 1;
+    RETURN CASE
+        WHEN @type = N'String' THEN 1
+        WHEN @type = N'Int32' AND TRY_CONVERT(int, @value) IS NOT NULL THEN 1
+        WHEN @type = N'Int64' AND TRY_CONVERT(bigint, @value) IS NOT NULL THEN 1
+        WHEN @type = N'Double' AND TRY_CONVERT(float, @value) IS NOT NULL THEN 1
+        WHEN @type = N'Boolean' AND LOWER(LTRIM(RTRIM(@value))) IN (N'true', N'false', N'1', N'0') THEN 1
+        WHEN @type = N'DateTime' AND TRY_CONVERT(datetimeoffset, @value) IS NOT NULL THEN 1
+        ELSE 0
+    END;
+END
+GO
+CREATE PROCEDURE [internal].[worker_agent_not_found]
+    @WorkerAgentId uniqueidentifier
+AS
+BEGIN
+    SET NOCOUNT ON;
+    DECLARE @message nvarchar(2000) = CONCAT(N'Cannot find the cluster worker agent ''', @WorkerAgentId,
+        N''' because it does not exist or you do not have sufficient permissions. Check the WorkerAgentId in [catalog].[worker_agents].');
+    EXEC [internal].[raise_error] 27243, @message;
+END
+GO
+CREATE PROCEDURE [internal].[require_worker_agent_id]
+    @WorkerAgentId uniqueidentifier,
+    @name          nvarchar(128)
+AS
+BEGIN
+    SET NOCOUNT ON;
+    DECLARE @message nvarchar(2000);
+    IF @WorkerAgentId IS NULL EXEC [internal].[null_argument] @name;
+    IF @WorkerAgentId = '11111111-1111-1111-1111-111111111111'
+    BEGIN
+        SET @message = CONCAT(N'The value of @', @name, N' is not valid: 11111111-1111-1111-1111-111111111111 means all worker agents. ',
+            N'Pass the WorkerAgentId of one worker from [catalog].[worker_agents].');
+        EXEC [internal].[raise_error] 27101, @message;
+    END;
+END
+GO
+CREATE PROCEDURE [internal].[null_argument]
+    @name nvarchar(128)
+AS
+BEGIN
+    SET NOCOUNT ON;
+    DECLARE @message nvarchar(2000) = CONCAT(N'The argument @', @name, N' cannot be NULL. Pass a value for @', @name, N'.');
+    EXEC [internal].[raise_error] 27100, @message;
+END
+GO
+CREATE PROCEDURE [internal].[require_admin]
+    @operation nvarchar(256)
+AS
+BEGIN
+    SET NOCOUNT ON;
+    IF [internal].[caller_is_admin]() = 0
+    BEGIN
+        DECLARE @message nvarchar(2000) = CONCAT(N'The login ', SUSER_SNAME(), N' cannot ', @operation,
+            N': it needs membership of ssis_admin.');
+        EXEC [internal].[raise_error] 27103, @message;
+    END;
+END
+GO
+-- Checks a worker-side call: the worker exists, the caller is the login that registered it
+-- (or an admin), and it is enabled when @MustBeEnabled = 1. Returns its machine name.
+CREATE PROCEDURE [internal].[authorize_worker]
+    @WorkerAgentId uniqueidentifier,
+    @MustBeEnabled bit,
+    @MachineName   nvarchar(256) = NULL OUTPUT
+AS
+BEGIN
+    SET NOCOUNT ON;
+    DECLARE @user_account nvarchar(256), @is_enabled bit, @message nvarchar(2000);
+    EXEC [internal].[require_worker_agent_id] @WorkerAgentId, N'WorkerAgentId';
+    SELECT @user_account = [user_account], @is_enabled = [is_enabled], @MachineName = [machine_name]
+    FROM [internal].[worker_agents] WHERE [worker_agent_id] = @WorkerAgentId;
+    IF @user_account IS NULL OR (@user_account <> SUSER_SNAME() AND [internal].[caller_is_admin]() = 0)
+        EXEC [internal].[worker_agent_not_found] @WorkerAgentId;
+    IF @MustBeEnabled = 1 AND @is_enabled = 0
+    BEGIN
+        SET @message = CONCAT(N'The Integration Services cluster worker agent ''', @WorkerAgentId,
+            N''' is disabled. An administrator enables it with EXEC [catalog].[enable_worker_agent] ''', @WorkerAgentId, N'''.');
+        EXEC [internal].[raise_error] 27252, @message;
+    END;
+END
+GO
+-- Ends a task: copies it to history and removes it from the hot queue.
+CREATE PROCEDURE [internal].[finish_task]
+    @TaskId uniqueidentifier,
+    @Status int
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    DELETE FROM [internal].[tasks]
+    OUTPUT deleted.[task_id], deleted.[job_id], deleted.[execution_id], deleted.[task_type], deleted.[input_data],
+           deleted.[max_executed_count], deleted.[executed_count], @Status, deleted.[priority], deleted.[use_any_worker],
+           deleted.[worker_agent_id], deleted.[is_cancelled], deleted.[last_pickup_time], deleted.[created_time],
+           SYSDATETIMEOFFSET()
+    INTO [internal].[tasks_history] ([task_id], [job_id], [execution_id], [task_type], [input_data],
+           [max_executed_count], [executed_count], [status], [priority], [use_any_worker], [worker_agent_id],
+           [is_cancelled], [last_pickup_time], [created_time], [last_updated_time])
+    WHERE [task_id] = @TaskId;
+END
+GO
+-- Sets an execution's final status once.
+CREATE PROCEDURE [internal].[end_execution]
+    @execution_id bigint,
+    @status       int
+AS
+BEGIN
+    SET NOCOUNT ON;
+    UPDATE [internal].[operations] SET [status] = @status, [end_time] = SYSDATETIMEOFFSET()
+    WHERE [operation_id] = @execution_id AND [end_time] IS NULL;
+END
+GO

@@ -1,0 +1,126 @@
+"""Least privilege with real PostgreSQL logins: each role reaches exactly what it is granted."""
+from __future__ import annotations
+
+import uuid
+
+import psycopg
+import pytest
+
+from helpers import FOLDER, PROJECT, deploy_sample, new_execution, register
+from scaleout_catalog import Catalog, errors
+
+ROLES = ("ssis_admin", "ssis_cluster_executor", "ssis_logreader", "ssis_cluster_worker", None)
+
+
+@pytest.fixture
+def logins(pg_server, pg_database):
+    """One login per role (and one in no role), each with a Catalog of its own."""
+    made = {}
+    with pg_server.admin() as conn:
+        for role in ROLES:
+            name = f"so_{(role or 'norole').replace('ssis_', '')}_{uuid.uuid4().hex[:6]}"
+            conn.execute(f'CREATE ROLE "{name}" LOGIN' + (f' IN ROLE {role}' if role else ""))
+            made[role] = name
+    catalogs = {role: Catalog(pg_server.url_for(pg_database, name)) for role, name in made.items()}
+    yield catalogs
+    for c in catalogs.values():
+        c.dispose()
+    with pg_server.admin() as conn:
+        for name in made.values():
+            conn.execute(f'DROP ROLE IF EXISTS "{name}"')
+
+
+def denied(fn, *args, **kwargs):
+    """The database itself refuses: no EXECUTE or SELECT privilege (SQLSTATE 42501)."""
+    with pytest.raises(Exception) as info:
+        fn(*args, **kwargs)
+    orig = getattr(info.value, "orig", None)
+    assert isinstance(orig, psycopg.errors.InsufficientPrivilege), repr(info.value)
+
+
+def test_worker_login_calls_worker_procedures_only(pg_catalog, logins):
+    deploy_sample(pg_catalog)
+    worker_db = logins["ssis_cluster_worker"]
+    worker_id = uuid.uuid4()
+    assert worker_db.update_worker_agent_status(worker_id, "hostW").is_enabled is False
+    agent = pg_catalog.worker_agent(worker_id)
+    assert agent.user_account == worker_db.engine.url.username
+
+    # It cannot enable itself, deploy, create executions or read any view.
+    denied(worker_db.enable_worker_agent, worker_id)
+    denied(worker_db.create_folder, "x")
+    denied(worker_db.create_execution, FOLDER, PROJECT, "package2")
+    denied(worker_db.worker_agents)
+    denied(worker_db.executions)
+    denied(worker_db.query, "SELECT * FROM internal.tasks")
+
+    pg_catalog.enable_worker_agent(worker_id)
+    execution_id = new_execution(pg_catalog)
+    task = worker_db.pull_task(worker_id)[0]
+    worker_db.renew_task_lease(worker_id, task.task_id, task.lease_token)
+    worker_db.get_task_parameters(worker_id, task.task_id, task.lease_token)
+    worker_db.append_operation_messages(worker_id, [{
+        "lease_token": str(task.lease_token), "event_message_guid": str(uuid.uuid4()),
+        "message_type": 70, "message": "hello"}])
+    assert worker_db.update_task_status(worker_id, task.task_id, task.lease_token, 5) == 5
+    worker_db.dealwith_expired_tasks()
+    assert pg_catalog.execution(execution_id).status == 7
+
+
+def test_a_worker_login_cannot_act_as_another_worker(pg_catalog, logins, pg_server, pg_database):
+    deploy_sample(pg_catalog)
+    theirs = register(pg_catalog, "hostAdmin")          # registered by another login
+    worker_db = logins["ssis_cluster_worker"]
+    new_execution(pg_catalog)
+    with pytest.raises(errors.WorkerAgentNotFound):
+        worker_db.pull_task(theirs)
+    with pytest.raises(errors.WorkerAgentNotFound):
+        worker_db.update_worker_agent_status(theirs, "spoofed")
+    assert pg_catalog.worker_agent(theirs).machine_name == "hostAdmin"
+    task = pg_catalog.pull_task(theirs)[0]
+    with pytest.raises(errors.WorkerAgentNotFound):
+        worker_db.renew_task_lease(theirs, task.task_id, task.lease_token)
+
+
+def test_logreader_reads_views_and_calls_nothing(pg_catalog, logins):
+    deploy_sample(pg_catalog)
+    execution_id = new_execution(pg_catalog)
+    reader = logins["ssis_logreader"]
+    assert [e.execution_id for e in reader.executions()] == [execution_id]
+    assert reader.operation_messages(execution_id) == []
+    assert {p.name for p in reader.packages()} == {"package1", "package2"}
+    denied(reader.worker_agents)
+    denied(reader.stop_operation, execution_id)
+    denied(reader.create_execution, FOLDER, PROJECT, "package2")
+    denied(reader.pull_task, uuid.uuid4())
+    denied(reader.enable_worker_agent, uuid.uuid4())
+
+
+def test_cluster_executor_runs_executions_but_does_not_manage(pg_catalog, logins):
+    deploy_sample(pg_catalog)
+    executor = logins["ssis_cluster_executor"]
+    execution_id = executor.create_execution(FOLDER, PROJECT, "package2")
+    executor.start_execution(execution_id, 1)
+    assert executor.execution(execution_id).status == 5
+    executor.stop_operation(execution_id)
+    assert executor.worker_agents() == []
+    denied(executor.enable_worker_agent, uuid.uuid4())
+    denied(executor.create_folder, "x")
+    denied(executor.pull_task, uuid.uuid4())
+    # Another executor's execution is invisible to it (SSISDB: no READ permission).
+    admin_execution = new_execution(pg_catalog, start=False)
+    with pytest.raises(errors.ExecutionNotFound):
+        executor.start_execution(admin_execution)
+
+
+def test_admin_does_everything_and_norole_nothing(pg_catalog, logins):
+    admin = logins["ssis_admin"]
+    admin.create_folder("adminfolder")
+    worker = uuid.uuid4()
+    admin.update_worker_agent_status(worker, "h")
+    admin.enable_worker_agent(worker)
+    assert admin.worker_agent(worker).is_enabled
+    nobody = logins[None]
+    denied(nobody.executions)
+    denied(nobody.enable_worker_agent, worker)
+    denied(nobody.update_worker_agent_status, uuid.uuid4(), "h")
