@@ -146,3 +146,37 @@ BEGIN
     WHERE [operation_id] = @execution_id AND [end_time] IS NULL;
 END
 GO
+-- Puts a task back in the queue for another attempt. @GiveBack = 1 returns the attempt
+-- (a worker released the task unrun); otherwise the attempt stays used up.
+CREATE PROCEDURE [internal].[requeue_task]
+    @TaskId       uniqueidentifier,
+    @execution_id bigint,
+    @GiveBack     bit
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    UPDATE [internal].[tasks]
+    SET [status] = 1, [ready_for_dispatch_time] = SYSDATETIMEOFFSET(), [worker_agent_id] = NULL, [lease_token] = NULL,
+        [expired_time] = NULL, [last_updated_time] = SYSDATETIMEOFFSET(),
+        [executed_count] = [executed_count] - CASE WHEN @GiveBack = 1 THEN 1 ELSE 0 END
+    WHERE [task_id] = @TaskId;
+    UPDATE [internal].[operations] SET [status] = 5 WHERE [operation_id] = @execution_id AND [status] = 2;
+END
+GO
+-- Enables or disables a worker ([catalog].[enable_worker_agent] and [catalog].[disable_worker_agent]).
+CREATE PROCEDURE [internal].[set_worker_agent_enabled]
+    @WorkerAgentId uniqueidentifier,
+    @Enabled       bit
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    DECLARE @operation nvarchar(256) = CONCAT(CASE WHEN @Enabled = 1 THEN N'enable' ELSE N'disable' END, N' a worker agent');
+    EXEC [internal].[require_worker_agent_id] @WorkerAgentId, N'WorkerAgentId';
+    EXEC [internal].[require_admin] @operation;
+    -- Disabling, as in SSIS, lets running tasks finish; the worker simply gets no new ones.
+    UPDATE [internal].[worker_agents] SET [is_enabled] = @Enabled WHERE [worker_agent_id] = @WorkerAgentId;
+    IF @@ROWCOUNT = 0 EXEC [internal].[worker_agent_not_found] @WorkerAgentId;
+END
+GO

@@ -6,10 +6,7 @@ AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
-    EXEC [internal].[require_worker_agent_id] @WorkerAgentId, N'WorkerAgentId';
-    EXEC [internal].[require_admin] N'enable a worker agent';
-    UPDATE [internal].[worker_agents] SET [is_enabled] = 1 WHERE [worker_agent_id] = @WorkerAgentId;
-    IF @@ROWCOUNT = 0 EXEC [internal].[worker_agent_not_found] @WorkerAgentId;
+    EXEC [internal].[set_worker_agent_enabled] @WorkerAgentId, 1;
     RETURN 0;
 END
 GO
@@ -19,11 +16,7 @@ AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
-    EXEC [internal].[require_worker_agent_id] @WorkerAgentId, N'WorkerAgentId';
-    EXEC [internal].[require_admin] N'disable a worker agent';
-    -- As in SSIS, running tasks finish; the worker simply gets no new ones.
-    UPDATE [internal].[worker_agents] SET [is_enabled] = 0 WHERE [worker_agent_id] = @WorkerAgentId;
-    IF @@ROWCOUNT = 0 EXEC [internal].[worker_agent_not_found] @WorkerAgentId;
+    EXEC [internal].[set_worker_agent_enabled] @WorkerAgentId, 0;
     RETURN 0;
 END
 GO

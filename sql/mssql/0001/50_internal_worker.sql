@@ -179,12 +179,8 @@ BEGIN
     IF @Status = 1 OR @executed < @max
     BEGIN
         -- Back to the queue: a release gives the attempt back, a failure uses it up.
-        UPDATE [internal].[tasks]
-        SET [status] = 1, [ready_for_dispatch_time] = SYSDATETIMEOFFSET(), [worker_agent_id] = NULL, [lease_token] = NULL,
-            [expired_time] = NULL, [last_updated_time] = SYSDATETIMEOFFSET(),
-            [executed_count] = [executed_count] - CASE WHEN @Status = 1 THEN 1 ELSE 0 END
-        WHERE [task_id] = @TaskId;
-        UPDATE [internal].[operations] SET [status] = 5 WHERE [operation_id] = @execution_id AND [status] = 2;
+        DECLARE @give_back bit = CASE WHEN @Status = 1 THEN 1 ELSE 0 END;
+        EXEC [internal].[requeue_task] @TaskId, @execution_id, @give_back;
         SET @Result = 1;
         RETURN 0;
     END;
@@ -362,13 +358,7 @@ BEGIN
             EXEC [internal].[end_execution] @execution_id, 3;
         END
         ELSE IF @executed < @max
-        BEGIN
-            UPDATE [internal].[tasks]
-            SET [status] = 1, [ready_for_dispatch_time] = SYSDATETIMEOFFSET(), [worker_agent_id] = NULL, [lease_token] = NULL,
-                [expired_time] = NULL, [last_updated_time] = SYSDATETIMEOFFSET()
-            WHERE [task_id] = @task_id;
-            UPDATE [internal].[operations] SET [status] = 5 WHERE [operation_id] = @execution_id AND [status] = 2;
-        END
+            EXEC [internal].[requeue_task] @task_id, @execution_id, 0;
         ELSE
         BEGIN
             EXEC [internal].[finish_task] @task_id, 4;

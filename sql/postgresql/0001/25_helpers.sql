@@ -175,3 +175,38 @@ AS $$
         stopped_by_name = COALESCE(p_stopped_by, stopped_by_name)
     WHERE operation_id = p_execution_id AND end_time IS NULL
 $$;
+
+-- Puts a task back in the queue for another attempt. p_give_back returns the attempt
+-- (a worker released the task unrun); otherwise the attempt stays used up.
+CREATE FUNCTION internal.requeue_task(p_task_id uuid, p_execution_id bigint, p_give_back boolean)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    UPDATE internal.tasks
+    SET status = 1, ready_for_dispatch_time = now(), worker_agent_id = NULL, lease_token = NULL,
+        expired_time = NULL, last_updated_time = now(),
+        executed_count = executed_count - CASE WHEN p_give_back THEN 1 ELSE 0 END
+    WHERE task_id = p_task_id;
+    UPDATE internal.operations SET status = 5 WHERE operation_id = p_execution_id AND status = 2;
+    PERFORM pg_notify('scaleout_task_queued', p_execution_id::text);
+END
+$$;
+
+-- Enables or disables a worker (catalog.enable_worker_agent and catalog.disable_worker_agent).
+CREATE FUNCTION internal.set_worker_agent_enabled(p_worker_agent_id uuid, p_enabled boolean)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM internal.require_worker_agent_id(p_worker_agent_id, 'worker_agent_id');
+    PERFORM internal.require_admin(CASE WHEN p_enabled THEN 'enable' ELSE 'disable' END || ' a worker agent');
+    -- Disabling, as in SSIS, lets running tasks finish; the worker simply gets no new ones.
+    UPDATE internal.worker_agents SET is_enabled = p_enabled WHERE worker_agent_id = p_worker_agent_id;
+    IF NOT FOUND THEN
+        PERFORM internal.worker_agent_not_found(p_worker_agent_id);
+    END IF;
+END
+$$;

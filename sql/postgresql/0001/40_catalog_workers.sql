@@ -5,15 +5,8 @@ CREATE PROCEDURE catalog.enable_worker_agent(worker_agent_id uuid)
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-#variable_conflict use_column
 BEGIN
-    PERFORM internal.require_worker_agent_id(enable_worker_agent.worker_agent_id, 'worker_agent_id');
-    PERFORM internal.require_admin('enable a worker agent');
-    UPDATE internal.worker_agents SET is_enabled = true
-    WHERE worker_agent_id = enable_worker_agent.worker_agent_id;
-    IF NOT FOUND THEN
-        PERFORM internal.worker_agent_not_found(enable_worker_agent.worker_agent_id);
-    END IF;
+    PERFORM internal.set_worker_agent_enabled(enable_worker_agent.worker_agent_id, true);
 END
 $$;
 
@@ -21,16 +14,8 @@ CREATE PROCEDURE catalog.disable_worker_agent(worker_agent_id uuid)
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-#variable_conflict use_column
 BEGIN
-    PERFORM internal.require_worker_agent_id(disable_worker_agent.worker_agent_id, 'worker_agent_id');
-    PERFORM internal.require_admin('disable a worker agent');
-    -- As in SSIS, running tasks finish; the worker simply gets no new ones.
-    UPDATE internal.worker_agents SET is_enabled = false
-    WHERE worker_agent_id = disable_worker_agent.worker_agent_id;
-    IF NOT FOUND THEN
-        PERFORM internal.worker_agent_not_found(disable_worker_agent.worker_agent_id);
-    END IF;
+    PERFORM internal.set_worker_agent_enabled(disable_worker_agent.worker_agent_id, false);
 END
 $$;
 

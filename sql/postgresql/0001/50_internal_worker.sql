@@ -205,13 +205,7 @@ BEGIN
     END IF;
     IF p_status = 1 OR v_task.executed_count < v_task.max_executed_count THEN
         -- Back to the queue: a release gives the attempt back, a failure uses it up.
-        UPDATE internal.tasks
-        SET status = 1, ready_for_dispatch_time = now(), worker_agent_id = NULL, lease_token = NULL,
-            expired_time = NULL, last_updated_time = now(),
-            executed_count = executed_count - CASE WHEN p_status = 1 THEN 1 ELSE 0 END
-        WHERE task_id = v_task.task_id;
-        UPDATE internal.operations SET status = 5 WHERE operation_id = v_task.execution_id AND status = 2;
-        PERFORM pg_notify('scaleout_task_queued', v_task.execution_id::text);
+        PERFORM internal.requeue_task(v_task.task_id, v_task.execution_id, p_status = 1);
         RETURN 1;
     END IF;
     PERFORM internal.finish_task(v_task.task_id, 4);
@@ -382,12 +376,7 @@ BEGIN
             PERFORM internal.finish_task(v_task.task_id, 6);
             PERFORM internal.end_execution(v_task.execution_id, 3);
         ELSIF v_task.executed_count < v_task.max_executed_count THEN
-            UPDATE internal.tasks
-            SET status = 1, ready_for_dispatch_time = now(), worker_agent_id = NULL, lease_token = NULL,
-                expired_time = NULL, last_updated_time = now()
-            WHERE task_id = v_task.task_id;
-            UPDATE internal.operations SET status = 5 WHERE operation_id = v_task.execution_id AND status = 2;
-            PERFORM pg_notify('scaleout_task_queued', v_task.execution_id::text);
+            PERFORM internal.requeue_task(v_task.task_id, v_task.execution_id, false);
         ELSE
             PERFORM internal.finish_task(v_task.task_id, 4);
             PERFORM internal.end_execution(v_task.execution_id, 6);
