@@ -116,14 +116,17 @@ BEGIN
     END;
 END
 GO
--- Ends a task: copies it to history and removes it from the hot queue.
+-- Ends a task and its execution: copies the task to history, removes it from the
+-- hot queue, and sets the execution's final status (once; a second call changes nothing).
 CREATE PROCEDURE [internal].[finish_task]
-    @TaskId uniqueidentifier,
-    @Status int
+    @TaskId          uniqueidentifier,
+    @Status          int,
+    @ExecutionStatus int
 AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
+    DECLARE @execution_id bigint = (SELECT [execution_id] FROM [internal].[tasks] WHERE [task_id] = @TaskId);
     DELETE FROM [internal].[tasks]
     OUTPUT deleted.[task_id], deleted.[job_id], deleted.[execution_id], deleted.[task_type], deleted.[input_data],
            deleted.[max_executed_count], deleted.[executed_count], @Status, deleted.[priority], deleted.[use_any_worker],
@@ -133,16 +136,7 @@ BEGIN
            [max_executed_count], [executed_count], [status], [priority], [use_any_worker], [worker_agent_id],
            [is_cancelled], [last_pickup_time], [created_time], [last_updated_time])
     WHERE [task_id] = @TaskId;
-END
-GO
--- Sets an execution's final status once.
-CREATE PROCEDURE [internal].[end_execution]
-    @execution_id bigint,
-    @status       int
-AS
-BEGIN
-    SET NOCOUNT ON;
-    UPDATE [internal].[operations] SET [status] = @status, [end_time] = SYSDATETIMEOFFSET()
+    UPDATE [internal].[operations] SET [status] = @ExecutionStatus, [end_time] = SYSDATETIMEOFFSET()
     WHERE [operation_id] = @execution_id AND [end_time] IS NULL;
 END
 GO

@@ -294,17 +294,12 @@ BEGIN
     UPDATE [internal].[tasks] SET [is_cancelled] = 1, [last_updated_time] = SYSDATETIMEOFFSET() WHERE [job_id] = @job_id;
     UPDATE [internal].[operations] SET [status] = 8, [stopped_by_name] = SUSER_SNAME() WHERE [operation_id] = @operation_id;
     -- Queued tasks are cancelled at once; running ones when their worker renews its lease.
-    IF EXISTS (SELECT 1 FROM [internal].[tasks] WHERE [job_id] = @job_id AND [status] = 1)
+    WHILE 1 = 1
     BEGIN
-        WHILE 1 = 1
-        BEGIN
-            SET @task_id = NULL;
-            SELECT TOP (1) @task_id = [task_id] FROM [internal].[tasks] WHERE [job_id] = @job_id AND [status] = 1;
-            IF @task_id IS NULL BREAK;
-            EXEC [internal].[finish_task] @task_id, 6;
-        END;
-        IF NOT EXISTS (SELECT 1 FROM [internal].[tasks] WHERE [job_id] = @job_id)
-            EXEC [internal].[end_execution] @operation_id, 3;
+        SET @task_id = NULL;
+        SELECT TOP (1) @task_id = [task_id] FROM [internal].[tasks] WHERE [job_id] = @job_id AND [status] = 1;
+        IF @task_id IS NULL BREAK;
+        EXEC [internal].[finish_task] @task_id, 6, 3;
     END;
     INSERT INTO [internal].[operations] ([operation_type], [object_type], [object_id], [object_name], [status],
         [start_time], [end_time], [caller_name])

@@ -151,23 +151,25 @@ BEGIN
             N' for @Status is not supported. Report 5 (succeeded), 4 (failed), 6 (cancelled) or 1 (released).');
         EXEC [internal].[raise_error] 27101, @message;
     END;
-    IF @Raise = 1 EXEC [internal].[held_task] @WorkerAgentId, @TaskId, @LeaseToken;
     SELECT @execution_id = [execution_id], @executed = [executed_count], @max = [max_executed_count], @cancelled = [is_cancelled]
     FROM [internal].[tasks] WITH (UPDLOCK, ROWLOCK)
     WHERE [task_id] = @TaskId AND [status] = 2 AND [worker_agent_id] = @WorkerAgentId AND [lease_token] = @LeaseToken;
-    IF @execution_id IS NULL RETURN 0;
+    IF @execution_id IS NULL
+    BEGIN
+        -- Raises the error that fits (27100 for a NULL argument, else 27246).
+        IF @Raise = 1 EXEC [internal].[held_task] @WorkerAgentId, @TaskId, @LeaseToken;
+        RETURN 0;
+    END;
     UPDATE [internal].[task_attempts] SET [ended_time] = SYSDATETIMEOFFSET(), [status] = @Status WHERE [lease_token] = @LeaseToken;
     IF @cancelled = 1
     BEGIN
-        EXEC [internal].[finish_task] @TaskId, 6;
-        EXEC [internal].[end_execution] @execution_id, 3;
+        EXEC [internal].[finish_task] @TaskId, 6, 3;
         SET @Result = 6;
         RETURN 0;
     END;
     IF @Status = 5
     BEGIN
-        EXEC [internal].[finish_task] @TaskId, 5;
-        EXEC [internal].[end_execution] @execution_id, 7;
+        EXEC [internal].[finish_task] @TaskId, 5, 7;
         SET @Result = 5;
         RETURN 0;
     END;
@@ -184,8 +186,7 @@ BEGIN
         SET @Result = 1;
         RETURN 0;
     END;
-    EXEC [internal].[finish_task] @TaskId, 4;
-    EXEC [internal].[end_execution] @execution_id, 4;
+    EXEC [internal].[finish_task] @TaskId, 4, 4;
     SET @Result = 4;
     RETURN 0;
 END
@@ -353,17 +354,11 @@ BEGIN
         SET @count += 1;
         UPDATE [internal].[task_attempts] SET [ended_time] = SYSDATETIMEOFFSET(), [status] = 7 WHERE [lease_token] = @lease_token;
         IF @cancelled = 1
-        BEGIN
-            EXEC [internal].[finish_task] @task_id, 6;
-            EXEC [internal].[end_execution] @execution_id, 3;
-        END
+            EXEC [internal].[finish_task] @task_id, 6, 3;
         ELSE IF @executed < @max
             EXEC [internal].[requeue_task] @task_id, @execution_id, 0;
         ELSE
-        BEGIN
-            EXEC [internal].[finish_task] @task_id, 4;
-            EXEC [internal].[end_execution] @execution_id, 6;
-        END;
+            EXEC [internal].[finish_task] @task_id, 4, 6;
         COMMIT TRANSACTION;
     END;
     SELECT @count AS [handled];

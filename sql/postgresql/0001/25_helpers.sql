@@ -19,13 +19,8 @@ AS $$
     SELECT property_value::integer FROM internal.catalog_properties WHERE property_name = p_name
 $$;
 
--- The caller is the login that opened the session: procedures run as their
--- owner (SECURITY DEFINER), so current_user is not the caller.
-CREATE FUNCTION internal.caller_name()
-RETURNS text
-LANGUAGE sql STABLE
-AS $$ SELECT session_user::text $$;
-
+-- The caller is session_user throughout: procedures run as their owner
+-- (SECURITY DEFINER), so current_user is not the caller.
 -- Members of ssis_admin, superusers and the catalog's owner count as admins
 -- (SSISDB: ssis_admin or sysadmin).
 CREATE FUNCTION internal.caller_is_admin()
@@ -144,12 +139,15 @@ EXCEPTION
 END
 $$;
 
--- Ends a task: copies it to history, removes it from the hot queue, closes its attempt.
-CREATE FUNCTION internal.finish_task(p_task_id uuid, p_task_status integer)
+-- Ends a task and its execution: copies the task to history, removes it from the
+-- hot queue, and sets the execution's final status (once; a second call changes nothing).
+CREATE FUNCTION internal.finish_task(p_task_id uuid, p_task_status integer, p_execution_status integer)
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    v_execution_id bigint;
 BEGIN
     WITH gone AS (
         DELETE FROM internal.tasks WHERE task_id = p_task_id RETURNING *
@@ -160,20 +158,11 @@ BEGIN
     SELECT task_id, job_id, execution_id, task_type, input_data, max_executed_count, executed_count,
            p_task_status, priority, use_any_worker, worker_agent_id, is_cancelled, last_pickup_time,
            created_time, now()
-    FROM gone;
+    FROM gone
+    RETURNING execution_id INTO v_execution_id;
+    UPDATE internal.operations SET status = p_execution_status, end_time = now()
+    WHERE operation_id = v_execution_id AND end_time IS NULL;
 END
-$$;
-
--- Sets an execution's final status once; a second call changes nothing.
-CREATE FUNCTION internal.end_execution(p_execution_id bigint, p_status integer, p_stopped_by text DEFAULT NULL)
-RETURNS void
-LANGUAGE sql
-SET search_path = pg_catalog, pg_temp
-AS $$
-    UPDATE internal.operations
-    SET status = p_status, end_time = now(),
-        stopped_by_name = COALESCE(p_stopped_by, stopped_by_name)
-    WHERE operation_id = p_execution_id AND end_time IS NULL
 $$;
 
 -- Puts a task back in the queue for another attempt. p_give_back returns the attempt

@@ -276,7 +276,6 @@ AS $$
 DECLARE
     v_op     internal.operations;
     v_job_id uuid;
-    v_queued integer;
 BEGIN
     PERFORM internal.require_not_null(stop_operation.operation_id, 'operation_id');
     SELECT o.* INTO v_op FROM internal.operations AS o WHERE o.operation_id = stop_operation.operation_id FOR UPDATE;
@@ -305,13 +304,7 @@ BEGIN
     UPDATE internal.operations SET status = 8, stopped_by_name = session_user
     WHERE operation_id = stop_operation.operation_id;
     -- Queued tasks are cancelled at once; running ones when their worker renews its lease.
-    SELECT count(*) INTO v_queued FROM internal.tasks WHERE job_id = v_job_id AND status = 1;
-    IF v_queued > 0 THEN
-        PERFORM internal.finish_task(t.task_id, 6) FROM internal.tasks AS t WHERE t.job_id = v_job_id AND t.status = 1;
-        IF NOT EXISTS (SELECT 1 FROM internal.tasks WHERE job_id = v_job_id) THEN
-            PERFORM internal.end_execution(stop_operation.operation_id, 3);
-        END IF;
-    END IF;
+    PERFORM internal.finish_task(t.task_id, 6, 3) FROM internal.tasks AS t WHERE t.job_id = v_job_id AND t.status = 1;
     INSERT INTO internal.operations (operation_type, object_type, object_id, object_name, status,
         start_time, end_time, caller_name)
     VALUES (202, 20, v_op.object_id, v_op.object_name, 7, now(), now(), session_user);

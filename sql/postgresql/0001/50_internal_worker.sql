@@ -176,27 +176,25 @@ BEGIN
         PERFORM internal.raise_error(27101, pg_catalog.format(
             'The value %s for status is not supported. Report 5 (succeeded), 4 (failed), 6 (cancelled) or 1 (released).', p_status));
     END IF;
-    IF p_raise THEN
-        v_task := internal.held_task(p_worker_agent_id, p_task_id, p_lease_token, true);
-    ELSE
-        SELECT * INTO v_task FROM internal.tasks
-        WHERE task_id = p_task_id AND status = 2 AND worker_agent_id = p_worker_agent_id AND lease_token = p_lease_token
-        FOR UPDATE;
-        IF NOT FOUND THEN
-            RETURN NULL;
+    SELECT * INTO v_task FROM internal.tasks
+    WHERE task_id = p_task_id AND status = 2 AND worker_agent_id = p_worker_agent_id AND lease_token = p_lease_token
+    FOR UPDATE;
+    IF NOT FOUND THEN
+        IF p_raise THEN
+            -- Raises the error that fits (27100 for a NULL argument, else 27246).
+            PERFORM internal.held_task(p_worker_agent_id, p_task_id, p_lease_token, false);
         END IF;
+        RETURN NULL;
     END IF;
 
     UPDATE internal.task_attempts SET ended_time = now(), status = p_status WHERE lease_token = p_lease_token;
 
     IF v_task.is_cancelled THEN
-        PERFORM internal.finish_task(v_task.task_id, 6);
-        PERFORM internal.end_execution(v_task.execution_id, 3);
+        PERFORM internal.finish_task(v_task.task_id, 6, 3);
         RETURN 6;
     END IF;
     IF p_status = 5 THEN
-        PERFORM internal.finish_task(v_task.task_id, 5);
-        PERFORM internal.end_execution(v_task.execution_id, 7);
+        PERFORM internal.finish_task(v_task.task_id, 5, 7);
         RETURN 5;
     END IF;
     IF p_status = 6 THEN
@@ -208,8 +206,7 @@ BEGIN
         PERFORM internal.requeue_task(v_task.task_id, v_task.execution_id, p_status = 1);
         RETURN 1;
     END IF;
-    PERFORM internal.finish_task(v_task.task_id, 4);
-    PERFORM internal.end_execution(v_task.execution_id, 4);
+    PERFORM internal.finish_task(v_task.task_id, 4, 4);
     RETURN 4;
 END
 $$;
@@ -373,13 +370,11 @@ BEGIN
         v_count := v_count + 1;
         UPDATE internal.task_attempts SET ended_time = now(), status = 7 WHERE lease_token = v_task.lease_token;
         IF v_task.is_cancelled THEN
-            PERFORM internal.finish_task(v_task.task_id, 6);
-            PERFORM internal.end_execution(v_task.execution_id, 3);
+            PERFORM internal.finish_task(v_task.task_id, 6, 3);
         ELSIF v_task.executed_count < v_task.max_executed_count THEN
             PERFORM internal.requeue_task(v_task.task_id, v_task.execution_id, false);
         ELSE
-            PERFORM internal.finish_task(v_task.task_id, 4);
-            PERFORM internal.end_execution(v_task.execution_id, 6);
+            PERFORM internal.finish_task(v_task.task_id, 4, 6);
         END IF;
     END LOOP;
     RETURN v_count;
