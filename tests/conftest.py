@@ -17,48 +17,15 @@ import tempfile
 import uuid
 import warnings
 
-import psycopg
 import pytest
 import sqlalchemy as sa
 
+from helpers import PgServer
 from scaleout_catalog import Catalog, migrate
 from scaleout_catalog.connection import resolve_url
 
 _counter = itertools.count()
 RUN_ID = uuid.uuid4().hex[:8]
-
-
-def _libpq(url: str) -> str:
-    return sa.engine.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
-class PgServer:
-    """A PostgreSQL server the tests may create databases and roles on."""
-
-    def __init__(self, url: str, description: str) -> None:
-        self.admin_url = resolve_url(url)          # SQLAlchemy form, on the maintenance database
-        self.description = description
-
-    def url_for(self, database: str, user: str | None = None) -> str:
-        u = sa.engine.make_url(self.admin_url).set(database=database)
-        if user is not None:
-            u = u.set(username=user, password=None)
-        return u.render_as_string(hide_password=False)
-
-    def admin(self) -> psycopg.Connection:
-        return psycopg.connect(_libpq(self.admin_url), autocommit=True)
-
-    def create_database(self, name: str, template: str | None = None) -> None:
-        with self.admin() as conn:
-            conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
-
-    def drop_database(self, name: str) -> None:
-        with self.admin() as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    def version(self) -> str:
-        with self.admin() as conn:
-            return conn.execute("SHOW server_version").fetchone()[0]
 
 
 @pytest.fixture(scope="session")

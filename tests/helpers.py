@@ -4,7 +4,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import psycopg
+import sqlalchemy as sa
+
 from scaleout_catalog import Catalog
+from scaleout_catalog.connection import resolve_url
 
 FOLDER = "folder1"
 PROJECT = "project1"
@@ -68,3 +72,54 @@ def snapshot(catalog: Catalog) -> dict[str, list[tuple]]:
         rows = catalog.query(f"SELECT * FROM internal.{table}")
         state[table] = sorted((tuple(str(v) for v in r.values()) for r in rows))
     return state
+
+
+def expire_leases(catalog: Catalog) -> None:
+    """Moves every lease into the past, as if the worker had gone silent long ago."""
+    sql = {"postgresql": "UPDATE internal.tasks SET expired_time = now() - interval '1 second' WHERE status = 2",
+           "mssql": "UPDATE internal.tasks SET expired_time = DATEADD(second, -1, SYSDATETIMEOFFSET()) WHERE status = 2"}
+    with catalog.engine.begin() as conn:
+        conn.exec_driver_sql(sql[catalog.dialect])
+
+
+def age_operations(catalog: Catalog, days: int) -> None:
+    """Moves every finished operation `days` into the past."""
+    sql = {"postgresql": f"UPDATE internal.operations SET end_time = end_time - interval '{days} days', "
+                         f"created_time = created_time - interval '{days} days' WHERE end_time IS NOT NULL",
+           "mssql": f"UPDATE internal.operations SET end_time = DATEADD(day, -{days}, end_time), "
+                    f"created_time = DATEADD(day, -{days}, created_time) WHERE end_time IS NOT NULL"}
+    with catalog.engine.begin() as conn:
+        conn.exec_driver_sql(sql[catalog.dialect])
+
+
+def _libpq(url: str) -> str:
+    return sa.engine.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+class PgServer:
+    """A PostgreSQL server the tests may create databases and roles on."""
+
+    def __init__(self, url: str, description: str) -> None:
+        self.admin_url = resolve_url(url)          # SQLAlchemy form, on the maintenance database
+        self.description = description
+
+    def url_for(self, database: str, user: str | None = None) -> str:
+        u = sa.engine.make_url(self.admin_url).set(database=database)
+        if user is not None:
+            u = u.set(username=user, password=None)
+        return u.render_as_string(hide_password=False)
+
+    def admin(self) -> psycopg.Connection:
+        return psycopg.connect(_libpq(self.admin_url), autocommit=True)
+
+    def create_database(self, name: str, template: str | None = None) -> None:
+        with self.admin() as conn:
+            conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+
+    def drop_database(self, name: str) -> None:
+        with self.admin() as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def version(self) -> str:
+        with self.admin() as conn:
+            return conn.execute("SHOW server_version").fetchone()[0]

@@ -7,7 +7,8 @@ import uuid
 
 import pytest
 
-from helpers import ARCHIVE, FOLDER, MANIFEST, PACKAGE, PROJECT, deploy_sample, new_execution, register, snapshot
+from helpers import (ARCHIVE, FOLDER, MANIFEST, PACKAGE, PROJECT, age_operations, deploy_sample, expire_leases,
+                     new_execution, register, snapshot)
 from scaleout_catalog import CatalogError
 
 ALL_WORKERS = "11111111-1111-1111-1111-111111111111"
@@ -355,19 +356,3 @@ def test_cleanup_server_retention_window(catalog):
     remaining = {e.execution_id for e in catalog.executions()}
     assert done not in remaining and running in remaining     # running work is never touched
 
-
-def expire_leases(catalog):
-    """Moves every lease into the past, as if the worker had gone silent long ago."""
-    sql = {"postgresql": "UPDATE internal.tasks SET expired_time = now() - interval '1 second' WHERE status = 2",
-           "mssql": "UPDATE internal.tasks SET expired_time = DATEADD(second, -1, SYSDATETIMEOFFSET()) WHERE status = 2"}
-    with catalog.engine.begin() as conn:
-        conn.exec_driver_sql(sql[catalog.dialect])
-
-
-def age_operations(catalog, days):
-    sql = {"postgresql": f"UPDATE internal.operations SET end_time = end_time - interval '{days} days', "
-                         f"created_time = created_time - interval '{days} days' WHERE end_time IS NOT NULL",
-           "mssql": f"UPDATE internal.operations SET end_time = DATEADD(day, -{days}, end_time), "
-                    f"created_time = DATEADD(day, -{days}, created_time) WHERE end_time IS NOT NULL"}
-    with catalog.engine.begin() as conn:
-        conn.exec_driver_sql(sql[catalog.dialect])

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import deploy_sample, new_execution, register
+from helpers import deploy_sample, expire_leases, new_execution, register
 from scaleout_catalog import errors
-from test_conformance import expire_leases
 
 
 def test_stale_token_cannot_renew_or_complete(catalog):
