@@ -14,6 +14,7 @@ EXIT_CATALOG_ERROR = 1     # a catalog procedure refused the call (SSIS error nu
 EXIT_USAGE = 2             # click's own code for bad usage
 EXIT_UNREACHABLE = 3       # the database could not be reached or the URL is malformed
 
+console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
 
 
@@ -55,4 +56,4 @@ url_option = click.option(
     help="Catalog database URL (postgresql://... or mssql://...). Default: the embedded PostgreSQL.")
 
 
-from . import db  # noqa: E402,F401  (registers the db group)
+from . import db, deploy, worker  # noqa: E402,F401  (register their commands)

@@ -1,0 +1,34 @@
+"""`scaleout deploy`: validate, pack and deploy a project (the .ispac deployment)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..catalog import Catalog
+from ..project import ArchiveError, ManifestError, deploy as deploy_project
+from .app import console, err_console, main, url_option
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=False, path_type=Path))
+@click.option("--folder", "folder_name", required=True, help="Catalog folder to deploy into.")
+@click.option("--create-folder", is_flag=True, help="Create the folder if it does not exist.")
+@url_option
+def deploy(path: Path, folder_name: str, create_folder: bool, url: str | None) -> None:
+    """Deploy the project in PATH (a directory with scaleout.toml, or a packed archive).
+
+    \b
+    Example:
+      scaleout deploy ./sales --folder finance --create-folder
+    """
+    try:
+        catalog = Catalog(url)
+        manifest, operation_id = deploy_project(catalog, path, folder_name, create_folder=create_folder)
+    except (ManifestError, ArchiveError) as exc:
+        err_console.print(f"[red]error:[/red] {exc}", highlight=False)
+        sys.exit(1)
+    packages = ", ".join(p["name"] for p in manifest["packages"])
+    console.print(f"deployed project [bold]{manifest['name']}[/bold] {manifest['version']} to folder "
+                  f"[bold]{folder_name}[/bold] (operation {operation_id}; packages: {packages})", highlight=False)

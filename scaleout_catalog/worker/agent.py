@@ -1,0 +1,507 @@
+"""The worker's control loop.
+
+One thread owns the catalog connection and every package process; it sleeps in one
+wait() on the package pipes, the process sentinels and a wake-up pipe (fed by the
+LISTEN thread and by signals), and wakes for whichever deadline comes first:
+heartbeat, lease renewal, log flush, claim poll, kill after the grace period.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+from ..catalog import Catalog
+from ..errors import CatalogConnectionError, CatalogError, LeaseLost
+from ..models import ClaimedTask
+from ..project.archive import ArchiveError
+from ..runtime import launcher
+from ..runtime.child import PackageSpec
+from ..runtime.messages import MessageSource, MessageType
+from .backoff import Backoff
+from .logship import LogShipper
+from .state import WorkerState
+
+log = logging.getLogger("scaleout.worker")
+
+# Outcomes a worker reports (internal.update_task_status).
+SUCCEEDED, FAILED, CANCELLED, RELEASED = 5, 4, 6, 1
+_OUTCOME_NAMES = {SUCCEEDED: "succeeded", FAILED: "failed", CANCELLED: "canceled", RELEASED: "released to the queue"}
+
+
+@dataclass
+class WorkerOptions:
+    state_dir: Path
+    display_name: str | None = None
+    tags: str | None = None
+    max_tasks: int = 4
+    machine_name: str = field(default_factory=socket.gethostname)
+    certificate_thumbprint: str | None = None
+    drain_timeout: float = 60.0      # seconds running packages may take to finish after SIGTERM
+    cancel_grace: float = 10.0       # seconds between SIGTERM and SIGKILL for a stopped package
+    poll_interval: float = 2.0       # the longest idle poll when LISTEN/NOTIFY is unavailable
+    listen_poll_interval: float = 5.0  # the polling fallback while LISTEN/NOTIFY works
+
+
+@dataclass
+class Attempt:
+    """One claimed task attempt, from claim to report."""
+
+    task: ClaimedTask
+    process: launcher.PackageProcess | None = None
+    work_dir: Path | None = None
+    renewed_at: float = field(default_factory=time.monotonic)
+    result: str | None = None          # the package's own verdict: succeeded / failed / cancelled
+    cancel_requested: bool = False     # catalog.stop_operation reached us
+    release: bool = False              # the worker is draining: give the task back
+    lease_lost: bool = False           # the lease is gone: stop, report nothing
+    events_done: bool = False
+    exited: bool = False
+    outcome: int | None = None         # what to report, once decided
+
+    @property
+    def finished(self) -> bool:
+        return self.outcome is not None
+
+
+class Worker:
+    def __init__(self, catalog: Catalog, options: WorkerOptions) -> None:
+        self.catalog, self.options = catalog, options
+        self.state = WorkerState(options.state_dir)
+        self.worker_agent_id = self.state.worker_agent_id
+        self.logs = LogShipper(catalog, self.worker_agent_id, self.state.spool_dir)
+        self.attempts: dict[uuid.UUID, Attempt] = {}
+        self.enabled = False
+        self.lease_seconds = 30
+        self.online_window = 30
+        self.stopping = False
+        self.drain_deadline: float | None = None
+        self.give_up_at: float | None = None   # after releasing: stop waiting for an unreachable database
+        self.backoff = Backoff()
+        self.db_retry_at = 0.0            # while the database is away: when to try again
+        self.next_heartbeat = 0.0
+        self.next_sweep = 0.0
+        self.next_claim = 0.0
+        self.idle_polls = 0
+        self.renew_all = False
+        self.cancel_hints: set[int] = set()
+        self._wake_r, self._wake_w = os.pipe()
+        os.set_blocking(self._wake_w, False)
+        self.listener = None
+
+    # -- wake-ups --------------------------------------------------------------------------
+
+    def wake(self) -> None:
+        try:
+            os.write(self._wake_w, b"x")
+        except BlockingIOError:
+            pass   # the pipe is full: a wake-up is already pending
+
+    def _on_notify(self, channel: str, payload: str) -> None:
+        if channel == "scaleout_task_cancelled":
+            try:
+                self.cancel_hints.add(int(payload))
+            except ValueError:
+                self.renew_all = True
+        else:
+            self.next_claim = 0.0
+        self.wake()
+
+    def request_stop(self, *_: Any) -> None:
+        """First SIGTERM / Ctrl-C: drain. A second one: stop waiting for running packages."""
+        if self.stopping:
+            self.drain_deadline = 0.0
+        else:
+            self.stopping = True
+            self.drain_deadline = time.monotonic() + self.options.drain_timeout
+        self.wake()
+
+    # -- the loop ----------------------------------------------------------------------------
+
+    def run(self, on_registered: Callable[[bool], None] | None = None) -> int:
+        """Runs until drained after request_stop(); returns the exit code (0)."""
+        self._register_until_reachable()
+        if on_registered:
+            on_registered(self.enabled)
+        self._settle_leftover_leases()
+        launcher.warm_up()
+        self._start_listener()
+        try:
+            while True:
+                now = time.monotonic()
+                if self.stopping:
+                    if not self.attempts:
+                        break
+                    if self.give_up_at is not None and now >= self.give_up_at:
+                        log.warning("giving up on %d unreported attempts; their leases will expire",
+                                    len(self.attempts))
+                        break
+                    if self.drain_deadline is not None and now >= self.drain_deadline:
+                        self._release_all()
+                self._enforce_grace_periods(now)
+                if now >= self.db_retry_at:
+                    self._database_round(now)
+                self._sleep()
+        finally:
+            self._shutdown()
+        return 0
+
+    def _database_round(self, now: float) -> None:
+        """Everything that talks to the catalog; a connection error backs off without losing state."""
+        try:
+            if now >= self.next_heartbeat:
+                self._heartbeat()
+            self._renew_leases(now)
+            self._report_finished()
+            if now >= self.next_sweep:
+                self.catalog.dealwith_expired_tasks()
+                self.next_sweep = now + max(1.0, self.lease_seconds / 2)
+            self._prepare_pending()
+            if self.enabled and not self.stopping and now >= self.next_claim:
+                self._claim()
+            due = self.logs.due_in()
+            if due is not None and due <= 0:
+                self.logs.flush()
+            if self.backoff.failures:
+                log.info("catalog database reachable again")
+            self.backoff.reset()
+        except CatalogConnectionError as exc:
+            delay = self.backoff.next_delay()
+            if self.backoff.failures == 1:
+                log.warning("catalog database unreachable (%s); retrying with backoff", exc)
+            self.db_retry_at = time.monotonic() + delay
+            if self.logs.due_in() is not None:
+                self.logs.flush(database_up=False)    # to the spool: survives a worker restart too
+
+    def _sleep(self) -> None:
+        now = time.monotonic()
+        deadlines = [self.next_heartbeat, self.db_retry_at if self.backoff.failures else now + 60]
+        if self.enabled and not self.stopping and self._free_slots() > 0:
+            deadlines.append(self.next_claim)
+        if self.attempts:
+            deadlines.append(min(a.renewed_at for a in self.attempts.values()) + self._renew_interval())
+        due = self.logs.due_in()
+        if due is not None:
+            deadlines.append(now + due)
+        for a in self.attempts.values():
+            if a.process is not None and a.process.stop_requested_at is not None and not a.exited:
+                deadlines.append(a.process.stop_requested_at + self.options.cancel_grace)
+            if a.process is None or a.finished:
+                deadlines.append(now)   # setup or report pending
+        if self.stopping:
+            deadlines.append(self.drain_deadline if self.drain_deadline is not None else now)
+        timeout = max(0.0, min(deadlines) - now)
+        waitables: list[Any] = [self._wake_r]
+        for a in self.attempts.values():
+            if a.process is not None:
+                if not a.events_done:
+                    waitables.append(a.process.events)
+                if not a.exited:
+                    waitables.append(a.process.sentinel)
+        for ready in launcher.wait(waitables, timeout):
+            if ready == self._wake_r:
+                os.read(self._wake_r, 4096)
+            else:
+                self._on_ready(ready)
+
+    # -- registration and heartbeat ---------------------------------------------------------
+
+    def _register_until_reachable(self) -> None:
+        while True:
+            try:
+                self._heartbeat()
+                log.info("registered as worker agent %s (%s)", self.worker_agent_id,
+                         "enabled" if self.enabled else "disabled until an admin enables it")
+                return
+            except CatalogConnectionError as exc:
+                if self.stopping:
+                    raise
+                delay = self.backoff.next_delay()
+                log.warning("cannot register yet (%s); retrying in %.1f s", exc, delay)
+                time.sleep(delay)
+
+    def _heartbeat(self) -> None:
+        o = self.options
+        status = self.catalog.update_worker_agent_status(
+            self.worker_agent_id, o.machine_name, display_name=o.display_name, tags=o.tags,
+            max_tasks=o.max_tasks, certificate_thumbprint=o.certificate_thumbprint)
+        if status.is_enabled != self.enabled and self.next_heartbeat:
+            log.info("worker agent %s is now %s", self.worker_agent_id,
+                     "enabled" if status.is_enabled else "disabled")
+        self.enabled, self.lease_seconds, self.online_window = \
+            status.is_enabled, status.lease_seconds, status.online_window_seconds
+        # A disabled worker checks every second, so enabling it takes effect at once.
+        interval = max(1.0, self.online_window / 3) if self.enabled else 1.0
+        self.next_heartbeat = time.monotonic() + interval
+        if self.enabled:
+            self.next_claim = min(self.next_claim, time.monotonic())
+
+    def _settle_leftover_leases(self) -> None:
+        """Attempts this worker held when it last died: their processes died with it. Report them
+        failed so that they are retried now rather than after the lease expires; a stale one is refused."""
+        for held in self.state.leftover_leases():
+            task_id, token = uuid.UUID(held["task_id"]), uuid.UUID(held["lease_token"])
+            self.logs.add(token, _now(), MessageType.ERROR, MessageSource.EXTERNAL_PROCESS,
+                          f"Attempt {held['attempt']} was interrupted: worker agent {self.worker_agent_id} "
+                          "stopped unexpectedly while the package ran.")
+            try:
+                self.logs.flush()
+                status = self.catalog.update_task_status(self.worker_agent_id, task_id, token, FAILED)
+                log.info("settled interrupted attempt of execution %s: task now %s", held["execution_id"], status)
+            except LeaseLost:
+                log.info("interrupted attempt of execution %s: its lease had already expired (stale report refused)",
+                         held["execution_id"])
+            except CatalogConnectionError:
+                return   # try again at the next start; the lease expires meanwhile anyway
+            self.state.forget_lease(task_id)
+
+    def _start_listener(self) -> None:
+        if self.catalog.dialect != "postgresql":
+            return
+        from .wakeup import PgListener
+        url = self.catalog.engine.url.set(drivername="postgresql")
+        self.listener = PgListener(url.render_as_string(hide_password=False), self._on_notify)
+        self.listener.start()
+
+    # -- claiming and starting ----------------------------------------------------------------
+
+    def _free_slots(self) -> int:
+        return self.options.max_tasks - len(self.attempts)
+
+    def _claim(self) -> None:
+        free = self._free_slots()
+        if free <= 0:
+            return
+        claimed = self.catalog.pull_task(self.worker_agent_id, free)
+        for task in claimed:
+            self.state.remember_lease(task.task_id, task.lease_token, task.execution_id, task.executed_count)
+            self.attempts[task.task_id] = Attempt(task)
+        self._prepare_pending()
+        listening = self.listener is not None and self.listener.healthy
+        if claimed:
+            self.idle_polls = 0
+            self.next_claim = time.monotonic() if self._free_slots() > 0 else time.monotonic() + 3600
+        else:
+            self.idle_polls += 1
+            ceiling = self.options.listen_poll_interval if listening else self.options.poll_interval
+            self.next_claim = time.monotonic() + min(ceiling, 0.05 * 2 ** min(self.idle_polls, 10))
+
+    def _prepare_pending(self) -> None:
+        for attempt in list(self.attempts.values()):
+            if attempt.process is None and not attempt.finished:
+                self._start(attempt)
+
+    def _start(self, attempt: Attempt) -> None:
+        task = attempt.task
+        try:
+            package = self.catalog.get_task_package(self.worker_agent_id, task.task_id, task.lease_token,
+                                                    include_stream=False)
+            project_dir = self.state.cached_project(package.project_checksum)
+            if project_dir is None:
+                stream = self.catalog.get_task_package(self.worker_agent_id, task.task_id, task.lease_token,
+                                                       include_stream=True).project_stream
+                project_dir = self.state.extract_project(stream, package.project_checksum)
+            parameters = self.catalog.get_task_parameters(self.worker_agent_id, task.task_id, task.lease_token)
+        except LeaseLost:
+            self._lose_lease(attempt)
+            return
+        except ArchiveError as exc:
+            self._message(attempt, MessageType.ERROR, f"The project archive was refused: {exc}")
+            attempt.outcome = FAILED
+            return
+        attempt.work_dir = self.state.working_directory(task.execution_id, task.executed_count)
+        spec = PackageSpec(
+            execution_id=task.execution_id, package_name=package.package_name, entry_point=package.entry_point,
+            attempt=task.executed_count, max_attempts=task.max_executed_count,
+            project_directory=str(project_dir), working_directory=str(attempt.work_dir),
+            parameters=tuple((p.object_type, p.parameter_name, p.parameter_data_type, p.parameter_value,
+                              bool(p.sensitive)) for p in parameters))
+        attempt.process = launcher.PackageProcess(spec)
+        attempt.process.start()
+        attempt.renewed_at = time.monotonic()
+        self._message(attempt, MessageType.PRE_EXECUTE,
+                      f"Worker agent {self.worker_agent_id} ({self.options.machine_name}) started attempt "
+                      f"{task.executed_count} of {task.max_executed_count} of package {package.package_name} "
+                      f"in process {attempt.process.pid}.")
+
+    # -- running packages -------------------------------------------------------------------------
+
+    def _on_ready(self, ready: Any) -> None:
+        for attempt in self.attempts.values():
+            process = attempt.process
+            if process is None:
+                continue
+            if ready is process.events:
+                self._read_events(attempt)
+                return
+            if ready == process.sentinel:
+                attempt.exited = True
+                process.join(0)
+                self._read_events(attempt)
+                self._decide(attempt)
+                return
+
+    def _read_events(self, attempt: Attempt) -> None:
+        events = attempt.process.events
+        try:
+            while not attempt.events_done and events.poll():
+                event = events.recv()
+                if event[0] == "message":
+                    _, when, message_type, text = event
+                    self.logs.add(attempt.task.lease_token, when, message_type, MessageSource.PACKAGE, text)
+                elif event[0] == "result":
+                    attempt.result = event[1]
+        except (EOFError, OSError):
+            attempt.events_done = True
+        if attempt.exited:
+            attempt.events_done = True
+            self._decide(attempt)
+
+    def _decide(self, attempt: Attempt) -> None:
+        """Once the process has exited: the outcome to report."""
+        if not attempt.exited or attempt.finished or attempt.lease_lost:
+            return
+        process = attempt.process
+        if attempt.release:
+            attempt.outcome = RELEASED
+        elif attempt.cancel_requested:
+            attempt.outcome = CANCELLED
+        elif attempt.result == "succeeded" and process.exitcode == 0:
+            attempt.outcome = SUCCEEDED
+        else:
+            attempt.outcome = FAILED
+            if attempt.result is None:
+                how = (f"was killed by signal {-process.exitcode}" if process.exitcode and process.exitcode < 0
+                       else f"exited with code {process.exitcode}")
+                self._message(attempt, MessageType.ERROR, f"The package process {how} without reporting an outcome.")
+        self._message(attempt, MessageType.POST_EXECUTE,
+                      f"Attempt {attempt.task.executed_count} ended: {_OUTCOME_NAMES[attempt.outcome]}.")
+
+    def _enforce_grace_periods(self, now: float) -> None:
+        for attempt in self.attempts.values():
+            p = attempt.process
+            if p is not None and not attempt.exited and p.stop_requested_at is not None and not p.killed \
+                    and now >= p.stop_requested_at + self.options.cancel_grace:
+                self._message(attempt, MessageType.WARNING,
+                              f"The package did not stop within {self.options.cancel_grace:g} s of SIGTERM; "
+                              "killing its process group.")
+                p.kill()
+
+    def _renew_interval(self) -> float:
+        return max(0.5, self.lease_seconds / 3)
+
+    def _renew_leases(self, now: float) -> None:
+        hints, self.cancel_hints = self.cancel_hints, set()
+        renew_all, self.renew_all = self.renew_all, False
+        for attempt in list(self.attempts.values()):
+            if attempt.finished or attempt.lease_lost:
+                continue
+            hinted = renew_all or attempt.task.execution_id in hints
+            if not hinted and now < attempt.renewed_at + self._renew_interval():
+                continue
+            try:
+                renewal = self.catalog.renew_task_lease(self.worker_agent_id, attempt.task.task_id,
+                                                        attempt.task.lease_token)
+            except LeaseLost:
+                self._lose_lease(attempt)
+                continue
+            attempt.renewed_at = time.monotonic()
+            if renewal.is_cancelled and not attempt.cancel_requested:
+                attempt.cancel_requested = True
+                self._message(attempt, MessageType.INFORMATION, "The execution was stopped (catalog.stop_operation); "
+                                                                "stopping the package.")
+                self._stop_process(attempt)
+
+    def _stop_process(self, attempt: Attempt) -> None:
+        if attempt.process is None:
+            attempt.exited = True
+            attempt.outcome = RELEASED if attempt.release else CANCELLED
+        elif not attempt.exited:
+            attempt.process.stop()
+
+    def _lose_lease(self, attempt: Attempt) -> None:
+        """The lease expired and the task may be someone else's now: stop, and report nothing."""
+        log.warning("lost the lease on execution %s (attempt %s); stopping it without reporting",
+                    attempt.task.execution_id, attempt.task.executed_count)
+        attempt.lease_lost = True
+        if attempt.process is not None and not attempt.exited:
+            attempt.process.stop()
+        else:
+            self._forget(attempt)
+
+    def _release_all(self) -> None:
+        for attempt in self.attempts.values():
+            if not attempt.finished and not attempt.release:
+                attempt.release = True
+                self._message(attempt, MessageType.WARNING, "The worker is shutting down; the package is stopped "
+                                                            "and the task goes back to the queue.")
+                self._stop_process(attempt)
+        self.drain_deadline = None
+        self.give_up_at = time.monotonic() + self.options.cancel_grace + 15
+
+    # -- reporting ---------------------------------------------------------------------------------
+
+    def _report_finished(self) -> None:
+        for attempt in [a for a in self.attempts.values() if a.lease_lost and (a.exited or a.process is None)]:
+            self._forget(attempt)
+        done = [a for a in self.attempts.values() if a.finished]
+        if not done:
+            return
+        self.logs.flush()   # the messages first: a finished execution has its whole log
+        results = self.catalog.update_tasks_status(
+            self.worker_agent_id, [(a.task.task_id, a.task.lease_token, a.outcome) for a in done])
+        refused = {r.task_id for r in results if r.status is None}
+        for attempt in done:
+            if attempt.task.task_id in refused:
+                log.warning("the outcome of execution %s attempt %s was refused: the lease had expired",
+                            attempt.task.execution_id, attempt.task.executed_count)
+            self._forget(attempt)
+        self.next_claim = min(self.next_claim, time.monotonic())
+
+    def _forget(self, attempt: Attempt) -> None:
+        if attempt.process is not None:
+            attempt.process.close()
+        if attempt.work_dir is not None:
+            self.state.remove_working_directory(attempt.work_dir)
+        self.state.forget_lease(attempt.task.task_id)
+        self.attempts.pop(attempt.task.task_id, None)
+
+    def _message(self, attempt: Attempt, message_type: int, text: str) -> None:
+        self.logs.add(attempt.task.lease_token, _now(), message_type, MessageSource.EXTERNAL_PROCESS, text)
+
+    # -- shutdown ------------------------------------------------------------------------------------
+
+    def _shutdown(self) -> None:
+        if self.listener is not None:
+            self.listener.stop()
+        for attempt in self.attempts.values():      # only on an unexpected error: stop what runs
+            if attempt.process is not None and not attempt.exited:
+                attempt.process.kill()
+        deadline = time.monotonic() + 10
+        while self.logs.pending() and time.monotonic() < deadline:
+            try:
+                self.logs.flush()
+            except CatalogConnectionError:
+                time.sleep(0.5)
+        self.state.close()
+        os.close(self._wake_r)
+        os.close(self._wake_w)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def install_signal_handlers(worker: Worker) -> None:
+    signal.signal(signal.SIGTERM, worker.request_stop)
+    signal.signal(signal.SIGINT, worker.request_stop)
+
+
+__all__ = ["Worker", "WorkerOptions", "install_signal_handlers", "CatalogError"]
