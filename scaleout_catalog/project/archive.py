@@ -84,9 +84,9 @@ def check_archive(stream: bytes) -> list[zipfile.ZipInfo]:
             raise ArchiveError(f"{name}: an absolute path; members must be relative to the project")
         if ".." in path.parts:
             raise ArchiveError(f"{name}: contains '..'; members must stay inside the project")
-        mode = info.external_attr >> 16
-        if mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-            kind = "a link" if stat.S_ISLNK(mode) else "not a regular file"
+        kind_bits = stat.S_IFMT(info.external_attr >> 16)   # 0 when the archiver recorded no file type
+        if kind_bits not in (0, stat.S_IFREG, stat.S_IFDIR):
+            kind = "a link" if kind_bits == stat.S_IFLNK else "not a regular file"
             raise ArchiveError(f"{name}: is {kind}; a project may hold only regular files")
         if info.file_size > MAX_MEMBER_BYTES:
             raise ArchiveError(f"{name}: {info.file_size} bytes is over the {MAX_MEMBER_BYTES}-byte limit per member")

@@ -56,7 +56,10 @@ def parse_value(data_type: str, value: Any) -> Any:
     if data_type in ("Int32", "Int64"):
         if isinstance(value, bool) or not isinstance(value, (int, str)):
             raise ValueError(f"expected a whole number, got {value!r}")
-        number = int(value)
+        try:
+            number = int(value)
+        except ValueError:
+            raise ValueError(f"expected a whole number, got {value!r}") from None
         bits = 31 if data_type == "Int32" else 63
         if not -(2 ** bits) <= number < 2 ** bits:
             raise ValueError(f"{number} is out of range for {data_type}")
@@ -64,7 +67,10 @@ def parse_value(data_type: str, value: Any) -> Any:
     if data_type == "Double":
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             raise ValueError(f"expected a number, got {value!r}")
-        number = float(value)
+        try:
+            number = float(value)
+        except ValueError:
+            raise ValueError(f"expected a number, got {value!r}") from None
         if not math.isfinite(number):
             raise ValueError(f"{value!r} is not a finite number")
         return number
@@ -78,7 +84,10 @@ def parse_value(data_type: str, value: Any) -> Any:
         if isinstance(value, datetime):
             return value
         if isinstance(value, str):
-            return datetime.fromisoformat(value)
+            try:
+                return datetime.fromisoformat(value)
+            except ValueError:
+                pass
         raise ValueError(f"expected a date and time (ISO 8601), got {value!r}")
     raise ValueError(f"unknown data type {data_type!r}")
 

@@ -155,7 +155,9 @@ BEGIN
         [expired_time] = NULL, [last_updated_time] = SYSDATETIMEOFFSET(),
         [executed_count] = [executed_count] - CASE WHEN @GiveBack = 1 THEN 1 ELSE 0 END
     WHERE [task_id] = @TaskId;
-    UPDATE [internal].[operations] SET [status] = 5 WHERE [operation_id] = @execution_id AND [status] = 2;
+    UPDATE [internal].[operations]
+    SET [status] = 5, [executed_count] = [executed_count] - CASE WHEN @GiveBack = 1 THEN 1 ELSE 0 END
+    WHERE [operation_id] = @execution_id AND [status] = 2;
 END
 GO
 -- Enables or disables a worker ([catalog].[enable_worker_agent] and [catalog].[disable_worker_agent]).

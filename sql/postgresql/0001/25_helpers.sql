@@ -178,7 +178,9 @@ BEGIN
         expired_time = NULL, last_updated_time = now(),
         executed_count = executed_count - CASE WHEN p_give_back THEN 1 ELSE 0 END
     WHERE task_id = p_task_id;
-    UPDATE internal.operations SET status = 5 WHERE operation_id = p_execution_id AND status = 2;
+    UPDATE internal.operations
+    SET status = 5, executed_count = executed_count - CASE WHEN p_give_back THEN 1 ELSE 0 END
+    WHERE operation_id = p_execution_id AND status = 2;
     PERFORM pg_notify('scaleout_task_queued', p_execution_id::text);
 END
 $$;
