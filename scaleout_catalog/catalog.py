@@ -67,8 +67,10 @@ class Catalog:
         return self._execute_text(sa.text(sql), params or {})
 
     def _execute(self, sql: str, args: Any) -> list[dict[str, Any]]:
+        # Each procedure call is atomic by itself (and the T-SQL ones open their own transactions),
+        # so autocommit: no BEGIN and COMMIT round trips around every call.
         try:
-            with self.engine.begin() as conn:
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 result = conn.exec_driver_sql(sql, args)
                 return [dict(r._mapping) for r in result] if result.returns_rows else []
         except sa.exc.DBAPIError as exc:

@@ -47,7 +47,10 @@ def run(url: str | None, display_name: str | None, tags: str | None, max_tasks: 
     """
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    catalog = Catalog(url, connect_args={"connect_timeout": 5} if _is_postgres(url) else {})
+    # No pre-ping: the worker survives a dropped connection by itself (backoff, retry), and a
+    # ping before every call would double its round trips.
+    catalog = Catalog(url, pool_pre_ping=False,
+                      connect_args={"connect_timeout": 5} if _is_postgres(url) else {})
     options = WorkerOptions(state_dir=state_dir or default_state_dir(), display_name=display_name, tags=tags,
                             max_tasks=max_tasks, drain_timeout=drain_timeout, cancel_grace=cancel_grace,
                             poll_interval=poll_interval)

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..catalog import Catalog
 from .archive import check_archive, pack_directory, read_member
 from .manifest import MANIFEST_FILE, ManifestError, find_function, load_manifest, validate_manifest
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog
 
 
 def load(path: Path) -> tuple[dict[str, Any], bytes]:

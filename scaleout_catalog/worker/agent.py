@@ -1,7 +1,7 @@
 """The worker's control loop.
 
 One thread owns the catalog connection and every package process; it sleeps in one
-wait() on the package pipes, the process sentinels and a wake-up pipe (fed by the
+wait() on the package pipes, the fork server's exit notices and a wake-up pipe (fed by the
 LISTEN thread and by signals), and wakes for whichever deadline comes first:
 heartbeat, lease renewal, log flush, claim poll, kill after the grace period.
 """
@@ -95,6 +95,7 @@ class Worker:
         self._wake_r, self._wake_w = os.pipe()
         os.set_blocking(self._wake_w, False)
         self.listener = None
+        self.forkserver: launcher.ForkServer | None = None
 
     # -- wake-ups --------------------------------------------------------------------------
 
@@ -131,7 +132,7 @@ class Worker:
         if on_registered:
             on_registered(self.enabled)
         self._settle_leftover_leases()
-        launcher.warm_up()
+        self.forkserver = launcher.ForkServer()
         self._start_listener()
         try:
             while True:
@@ -198,18 +199,15 @@ class Worker:
         if self.stopping:
             deadlines.append(self.drain_deadline if self.drain_deadline is not None else now)
         timeout = max(0.0, min(deadlines) - now)
-        waitables: list[Any] = [self._wake_r]
-        for a in self.attempts.values():
-            if a.process is not None:
-                if not a.events_done:
-                    waitables.append(a.process.events)
-                if not a.exited:
-                    waitables.append(a.process.sentinel)
+        waitables: list[Any] = [self._wake_r, self.forkserver]
+        waitables += [a.process.events for a in self.attempts.values() if a.process is not None and not a.events_done]
         for ready in launcher.wait(waitables, timeout):
             if ready == self._wake_r:
                 os.read(self._wake_r, 4096)
+            elif ready is self.forkserver:
+                self._on_exits(self.forkserver.exits())
             else:
-                self._on_ready(ready)
+                self._on_events(ready)
 
     # -- registration and heartbeat ---------------------------------------------------------
 
@@ -324,7 +322,7 @@ class Worker:
             parameters=tuple((p.object_type, p.parameter_name, p.parameter_data_type, p.parameter_value,
                               bool(p.sensitive)) for p in parameters))
         attempt.process = launcher.PackageProcess(spec)
-        attempt.process.start()
+        attempt.process.start(self.forkserver)
         attempt.renewed_at = time.monotonic()
         self._message(attempt, MessageType.PRE_EXECUTE,
                       f"Worker agent {self.worker_agent_id} ({self.options.machine_name}) started attempt "
@@ -333,20 +331,19 @@ class Worker:
 
     # -- running packages -------------------------------------------------------------------------
 
-    def _on_ready(self, ready: Any) -> None:
+    def _on_events(self, events: Any) -> None:
         for attempt in self.attempts.values():
-            process = attempt.process
-            if process is None:
-                continue
-            if ready is process.events:
+            if attempt.process is not None and attempt.process.events is events:
                 self._read_events(attempt)
                 return
-            if ready == process.sentinel:
+
+    def _on_exits(self, exits: dict[int, int]) -> None:
+        for attempt in self.attempts.values():
+            if attempt.process is not None and attempt.process.pid in exits:
+                attempt.process.exitcode = exits[attempt.process.pid]
                 attempt.exited = True
-                process.join(0)
                 self._read_events(attempt)
                 self._decide(attempt)
-                return
 
     def _read_events(self, attempt: Attempt) -> None:
         events = attempt.process.events
@@ -484,6 +481,8 @@ class Worker:
         for attempt in self.attempts.values():      # only on an unexpected error: stop what runs
             if attempt.process is not None and not attempt.exited:
                 attempt.process.kill()
+        if self.forkserver is not None:
+            self.forkserver.close()
         deadline = time.monotonic() + 10
         while self.logs.pending() and time.monotonic() < deadline:
             try:

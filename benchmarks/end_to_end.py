@@ -1,0 +1,146 @@
+"""End-to-end: no-op package executions per second through real workers, and pickup latency.
+
+Throughput: with 1 and then 2 `scaleout worker run` processes (each --max-tasks SLOTS),
+queue EXECUTIONS no-op executions at once and time until every one has succeeded.
+Each execution is a real package process (forked from the worker's fork server), with
+its start and end messages written to catalog.operation_messages.
+
+Pickup latency: one idle worker; start one execution at a time and measure, in database
+time, from start_execution (executions.start_time) to the claim (task_attempts.claimed_time).
+
+    python benchmarks/end_to_end.py                      # embedded PostgreSQL
+    python benchmarks/end_to_end.py --url postgresql://postgres@127.0.0.1:5432/postgres
+The URL names a maintenance database; the benchmark creates and drops its own databases.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from helpers import PgServer  # noqa: E402
+from workers import FOLDER, PROJECT, Workers, deploy_test_project, run_execution, wait_until  # noqa: E402
+from workload import queue_executions  # noqa: E402
+
+from scaleout_catalog import Catalog, migrate  # noqa: E402
+
+
+class Scratch:
+    """A fresh catalog database with the test project, and workers on it; all removed afterwards."""
+
+    def __init__(self, server: PgServer) -> None:
+        self.server, self.name = server, f"scaleout_bench_{uuid.uuid4().hex[:8]}"
+        server.create_database(self.name)
+        self.url = server.url_for(self.name)
+        self.catalog = Catalog(self.url)
+        migrate.upgrade(self.catalog.engine)
+        deploy_test_project(self.catalog)
+        self.tmp = tempfile.TemporaryDirectory(prefix="scaleout-bench-")
+        self.workers = Workers(self.url, Path(self.tmp.name), self.catalog)
+
+    def close(self) -> None:
+        self.workers.stop_all()
+        self.catalog.dispose()
+        self.tmp.cleanup()
+        self.server.drop_database(self.name)
+
+
+def throughput(server: PgServer, worker_count: int, executions: int, slots: int) -> dict:
+    scratch = Scratch(server)
+    try:
+        for i in range(worker_count):
+            scratch.workers.start_enabled(f"w{i}", "--max-tasks", str(slots))
+        catalog = scratch.catalog
+        began = time.perf_counter()
+        queue_executions(catalog, executions, FOLDER, PROJECT, "noop")
+
+        def finished() -> bool:
+            return catalog.query("SELECT count(*) AS n FROM catalog.executions WHERE status = 7")[0]["n"] == executions
+        wait_until(finished, 600, "every execution to succeed", interval=0.02)
+        elapsed = time.perf_counter() - began
+        per_worker = catalog.query("SELECT worker_agent_id, count(*) AS n FROM catalog.executions "
+                                   "GROUP BY worker_agent_id")
+        return {"workers": worker_count, "slots_per_worker": slots, "executions": executions,
+                "seconds": round(elapsed, 3), "executions_per_second": round(executions / elapsed, 1),
+                "split": sorted(r["n"] for r in per_worker)}
+    finally:
+        scratch.close()
+
+
+def pickup_latency(server: PgServer, samples: int) -> dict:
+    scratch = Scratch(server)
+    try:
+        scratch.workers.start_enabled("w0", "--max-tasks", "4")
+        catalog = scratch.catalog
+        for _ in range(10):      # warm the worker's project cache and fork server
+            _run_one(catalog)
+        latencies = []
+        for _ in range(samples):
+            execution_id = _run_one(catalog)
+            row = catalog.query(
+                "SELECT EXTRACT(EPOCH FROM (a.claimed_time - e.start_time)) * 1000 AS ms "
+                "FROM catalog.executions AS e JOIN catalog.task_attempts AS a ON a.execution_id = e.execution_id "
+                "WHERE e.execution_id = :id", {"id": execution_id})[0]
+            latencies.append(float(row["ms"]))
+            time.sleep(0.02)     # idle between samples, as the target says
+        latencies.sort()
+        return {"samples": samples, "p50_ms": round(statistics.median(latencies), 2),
+                "p99_ms": round(latencies[max(0, int(len(latencies) * 0.99) - 1)], 2),
+                "max_ms": round(latencies[-1], 2)}
+    finally:
+        scratch.close()
+
+
+def _run_one(catalog: Catalog) -> int:
+    execution_id = run_execution(catalog, "noop")
+    wait_until(lambda: catalog.execution(execution_id).status == 7, 60, "the execution", interval=0.005)
+    return execution_id
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", default=None, help="maintenance database URL (default: embedded PostgreSQL)")
+    parser.add_argument("--executions", type=int, default=1000)
+    parser.add_argument("--slots", type=int, default=4, help="--max-tasks of each worker")
+    parser.add_argument("--samples", type=int, default=200, help="pickup latency samples")
+    args = parser.parse_args()
+    admin_url = args.url
+    if admin_url is None:
+        from scaleout_catalog import embedded
+        admin_url = embedded.url("postgres")
+    server = PgServer(admin_url, admin_url)
+    version = server.version()
+    results = [throughput(server, n, args.executions, args.slots) for n in (1, 2)]
+    latency = pickup_latency(server, args.samples)
+
+    console = Console()
+    table = Table(title=f"No-op package executions end to end (PostgreSQL {version}, {platform.machine()})")
+    for column in ("workers", "slots_per_worker", "executions", "seconds", "executions_per_second", "split"):
+        table.add_column(column, justify="right")
+    for r in results:
+        table.add_row(*(str(r[c]) for c in ("workers", "slots_per_worker", "executions", "seconds",
+                                            "executions_per_second", "split")))
+    console.print(table)
+    latency_table = Table(title="Pickup latency, start_execution to claimed (idle worker, LISTEN/NOTIFY)")
+    for column in ("samples", "p50_ms", "p99_ms", "max_ms"):
+        latency_table.add_column(column, justify="right")
+    latency_table.add_row(*(str(latency[c]) for c in ("samples", "p50_ms", "p99_ms", "max_ms")))
+    console.print(latency_table)
+    print(json.dumps({"benchmark": "end_to_end", "server_version": version, "throughput": results,
+                      "pickup_latency": latency}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
