@@ -25,7 +25,7 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from helpers import FOLDER, PROJECT, PgServer, deploy_sample, register  # noqa: E402
+from helpers import FOLDER, PROJECT, PgServer, benchmark_server, deploy_sample, register  # noqa: E402
 from workload import queue_executions  # noqa: E402
 
 from scaleout_catalog import Catalog, migrate  # noqa: E402
@@ -78,11 +78,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=50)
     parser.add_argument("--claimers", default="1,2,8")
     args = parser.parse_args()
-    admin_url = args.url
-    if admin_url is None:
-        from scaleout_catalog import embedded
-        admin_url = embedded.url("postgres")
-    server = PgServer(admin_url, admin_url)
+    server = benchmark_server(args.url)
     version = server.version()
     results = [run(server, int(n), args.tasks, args.batch) for n in args.claimers.split(",")]
     table = Table(title=f"Claim + complete through the procedures (PostgreSQL {version}, {platform.machine()})")

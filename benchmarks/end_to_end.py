@@ -30,7 +30,7 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from helpers import PgServer  # noqa: E402
+from helpers import PgServer, benchmark_server  # noqa: E402
 from workers import FOLDER, PROJECT, Workers, deploy_test_project, run_execution, wait_until  # noqa: E402
 from workload import queue_executions  # noqa: E402
 
@@ -116,11 +116,7 @@ def main() -> None:
     parser.add_argument("--slots", type=int, default=4, help="--max-tasks of each worker")
     parser.add_argument("--samples", type=int, default=200, help="pickup latency samples")
     args = parser.parse_args()
-    admin_url = args.url
-    if admin_url is None:
-        from scaleout_catalog import embedded
-        admin_url = embedded.url("postgres")
-    server = PgServer(admin_url, admin_url)
+    server = benchmark_server(args.url)
     version = server.version()
     results = [throughput(server, n, args.executions, args.slots) for n in (1, 2)]
     latency = pickup_latency(server, args.samples)

