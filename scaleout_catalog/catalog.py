@@ -253,6 +253,18 @@ class Catalog:
             return self._read(models.Task, "SELECT * FROM catalog.tasks ORDER BY CreatedTime")
         return self._read(models.Task, "SELECT * FROM catalog.tasks WHERE execution_id = :id", id=execution_id)
 
+    def object_parameters(self, folder_name: str, project_name: str) -> list[dict[str, Any]]:
+        """The deployed parameters of a project's current version (project- and package-level)."""
+        return self.query(
+            "SELECT op.object_type, op.object_name, op.parameter_name, op.data_type, op.required, op.sensitive "
+            "FROM catalog.object_parameters AS op JOIN catalog.projects AS p ON p.project_id = op.project_id "
+            "JOIN catalog.folders AS f ON f.id = p.folder_id WHERE f.name = :folder AND p.name = :project",
+            {"folder": folder_name, "project": project_name})
+
+    def task_attempts(self, execution_id: int) -> list[dict[str, Any]]:
+        return self.query("SELECT attempt, worker_agent_id, claimed_time, ended_time, status "
+                          "FROM catalog.task_attempts WHERE execution_id = :id ORDER BY attempt", {"id": execution_id})
+
     def catalog_properties(self) -> dict[str, str]:
         rows = self.query("SELECT property_name, property_value FROM catalog.catalog_properties")
         return {r["property_name"]: r["property_value"] for r in rows}

@@ -1,54 +1,123 @@
-"""The root `scaleout` group: shared options and one-line errors with stable exit codes."""
+"""The root `scaleout` group: configuration, one-line errors and stable exit codes.
+
+Configuration, highest precedence first: command-line flags; SCALEOUT_* environment
+variables (SCALEOUT_URL, or SCALEOUT_<COMMAND>_<OPTION> such as SCALEOUT_WORKER_RUN_MAX_TASKS);
+a TOML config file (--config, SCALEOUT_CONFIG, else ~/.config/scaleout/config.toml if present):
+
+    url = "postgresql://worker1@db1/ssisdb"   # every command's --url
+    [worker.run]
+    max_tasks = 8
+    tags = "etl"
+"""
 from __future__ import annotations
 
+import os
 import sys
+import tomllib
+from pathlib import Path
+from typing import Any
 
 import click
+import platformdirs
 from rich.console import Console
+from rich.markup import escape
 
 from ..errors import CatalogConnectionError, CatalogError
 
 # Stable exit codes.
 EXIT_OK = 0
-EXIT_CATALOG_ERROR = 1     # a catalog procedure refused the call (SSIS error number printed)
+EXIT_CATALOG_ERROR = 1     # a catalog procedure refused the call (SSIS error number printed), or bad input
 EXIT_USAGE = 2             # click's own code for bad usage
 EXIT_UNREACHABLE = 3       # the database could not be reached or the URL is malformed
+EXIT_FAILED = 4            # scaleout execute --wait: the execution failed (status 4)
+EXIT_CANCELED = 5          # ... was canceled (status 3)
+EXIT_ENDED_UNEXPECTEDLY = 6  # ... ended unexpectedly (status 6)
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
+
+
+class UserError(click.ClickException):
+    """Bad input found before the catalog was called: one line, exit 1."""
+
+    exit_code = EXIT_CATALOG_ERROR
+
+    def show(self, file: Any = None) -> None:
+        err_console.print(f"[red]error:[/red] {escape(self.message)}", highlight=False)
 
 
 class ScaleoutGroup(click.Group):
     """Turns known errors into one line and an exit code; --debug shows the traceback."""
 
     def invoke(self, ctx: click.Context):
+        from ..project import ArchiveError, ManifestError
         try:
             return super().invoke(ctx)
         except CatalogError as exc:
             if ctx.meta.get("debug"):
                 raise
-            err_console.print(f"[red]error {exc.number}:[/red] {exc.message}", highlight=False)
+            text = exc.message.removeprefix(f"{exc.number}: ")
+            err_console.print(f"[red]error {exc.number}:[/red] {escape(text)}", highlight=False)
             sys.exit(EXIT_CATALOG_ERROR)
         except CatalogConnectionError as exc:
             if ctx.meta.get("debug"):
                 raise
-            err_console.print(f"[red]error:[/red] {exc}", highlight=False)
+            err_console.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
             sys.exit(EXIT_UNREACHABLE)
+        except (ManifestError, ArchiveError) as exc:
+            if ctx.meta.get("debug"):
+                raise
+            err_console.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
+            sys.exit(EXIT_CATALOG_ERROR)
 
 
-@click.group(cls=ScaleoutGroup, context_settings={"help_option_names": ["-h", "--help"]})
+def default_config_path() -> Path:
+    return platformdirs.user_config_path("scaleout") / "config.toml"
+
+
+def load_config(path: Path | None, command: click.Command) -> dict[str, Any]:
+    """The config file as click's default_map; a top-level `url` reaches every command with --url."""
+    explicit = path is not None or "SCALEOUT_CONFIG" in os.environ
+    path = path or Path(os.environ.get("SCALEOUT_CONFIG") or default_config_path())
+    if not path.is_file():
+        if explicit:
+            raise UserError(f"config file {path} not found")
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UserError(f"config file {path} is not valid TOML: {exc}") from None
+    url = data.pop("url", None)
+    if url is not None:
+        _spread(command, data, "url", url)
+    return data
+
+
+def _spread(command: click.Command, defaults: dict[str, Any], name: str, value: Any) -> None:
+    if any(p.name == name for p in command.params):
+        defaults.setdefault(name, value)
+    for sub_name, sub in getattr(command, "commands", {}).items():
+        _spread(sub, defaults.setdefault(sub_name, {}), name, value)
+
+
+@click.group(cls=ScaleoutGroup, context_settings={"help_option_names": ["-h", "--help"],
+                                                   "auto_envvar_prefix": "SCALEOUT"})
 @click.option("--debug", is_flag=True, help="Show Python tracebacks.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="TOML config file. [default: SCALEOUT_CONFIG, else ~/.config/scaleout/config.toml]")
 @click.version_option(package_name="scaleout_catalog")
 @click.pass_context
-def main(ctx: click.Context, debug: bool) -> None:
+def main(ctx: click.Context, debug: bool, config_path: Path | None) -> None:
     """scaleout: SSIS Scale Out, SQL-first. The catalog database is the master.
 
     \b
     Example:
-      scaleout db upgrade                      # the catalog in the embedded PostgreSQL
+      scaleout demo                            # master and two workers on this computer
       scaleout db upgrade --url postgresql://ssis@db1/ssisdb
+      scaleout worker run --url postgresql://worker1@db1/ssisdb
     """
     ctx.meta["debug"] = debug
+    ctx.default_map = load_config(config_path, ctx.command)
 
 
 url_option = click.option(
@@ -56,4 +125,10 @@ url_option = click.option(
     help="Catalog database URL (postgresql://... or mssql://...). Default: the embedded PostgreSQL.")
 
 
-from . import db, deploy, worker  # noqa: E402,F401  (register their commands)
+def catalog_for(url: str | None):
+    """The Catalog for a command's --url."""
+    from ..catalog import Catalog
+    return Catalog(url)
+
+
+from . import db, demo, deploy, executions, objects, worker, workers  # noqa: E402,F401  (register the commands)

@@ -1,14 +1,12 @@
 """`scaleout deploy`: validate, pack and deploy a project (the .ispac deployment)."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
-from ..catalog import Catalog
-from ..project import ArchiveError, ManifestError, deploy as deploy_project
-from .app import console, err_console, main, url_option
+from ..project.deploy import deploy as deploy_project
+from .app import catalog_for, console, main, url_option
 
 
 @main.command()
@@ -23,12 +21,7 @@ def deploy(path: Path, folder_name: str, create_folder: bool, url: str | None) -
     Example:
       scaleout deploy ./sales --folder finance --create-folder
     """
-    try:
-        catalog = Catalog(url)
-        manifest, operation_id = deploy_project(catalog, path, folder_name, create_folder=create_folder)
-    except (ManifestError, ArchiveError) as exc:
-        err_console.print(f"[red]error:[/red] {exc}", highlight=False)
-        sys.exit(1)
+    manifest, operation_id = deploy_project(catalog_for(url), path, folder_name, create_folder=create_folder)
     packages = ", ".join(p["name"] for p in manifest["packages"])
     console.print(f"deployed project [bold]{manifest['name']}[/bold] {manifest['version']} to folder "
                   f"[bold]{folder_name}[/bold] (operation {operation_id}; packages: {packages})", highlight=False)

@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 import logging
+import os
+import shlex
 import sys
 from pathlib import Path
 
 import click
 
-from ..catalog import Catalog
 from ..worker import Worker, WorkerOptions
 from ..worker.agent import install_signal_handlers
 from ..worker.state import StateDirInUse, default_state_dir
-from .app import err_console, main, url_option
+from .app import UserError, console, err_console, main, url_option
 
 
 @main.group()
@@ -49,6 +50,7 @@ def run(url: str | None, display_name: str | None, tags: str | None, max_tasks: 
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # No pre-ping: the worker survives a dropped connection by itself (backoff, retry), and a
     # ping before every call would double its round trips.
+    from ..catalog import Catalog
     catalog = Catalog(url, pool_pre_ping=False,
                       connect_args={"connect_timeout": 5} if _is_postgres(url) else {})
     options = WorkerOptions(state_dir=state_dir or default_state_dir(), display_name=display_name, tags=tags,
@@ -74,3 +76,85 @@ def run(url: str | None, display_name: str | None, tags: str | None, max_tasks: 
 def _is_postgres(url: str | None) -> bool:
     from ..connection import resolve_url
     return resolve_url(url).startswith("postgresql")
+
+
+_UNIT = """\
+[Unit]
+Description=SSIS Scale Out Worker (scaleout worker run){description}
+Wants=network-online.target
+After=network-online.target
+
+[Service]
+Type=simple
+ExecStart={exec_start}
+Environment=PYTHONUNBUFFERED=1
+{environment}Restart=on-failure
+RestartSec=5
+# SIGTERM drains: running packages get --drain-timeout seconds, then go back to the queue.
+KillSignal=SIGTERM
+KillMode=mixed
+TimeoutStopSec={stop_timeout}
+{user}
+[Install]
+WantedBy={wanted_by}
+"""
+
+
+@worker.command("install-service")
+@url_option
+@click.option("--name", default="scaleout-worker", show_default=True, help="The systemd unit's name.")
+@click.option("--state-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The worker's state directory. [default: per-user state dir]")
+@click.option("--display-name", help="Name shown in catalog.worker_agents.")
+@click.option("--tags", help="Comma-separated labels shown in catalog.worker_agents.")
+@click.option("--max-tasks", type=click.IntRange(1, 1000), default=4, show_default=True)
+@click.option("--drain-timeout", type=click.FloatRange(0), default=60.0, show_default=True)
+@click.option("--user", "run_as", help="Run the service as this system user (system units only).")
+@click.option("--user-unit", is_flag=True, help="Write a per-user unit (systemctl --user) instead of a system one.")
+@click.option("--path", "unit_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the unit. [default: /etc/systemd/system/NAME.service, or "
+                   "~/.config/systemd/user/NAME.service with --user-unit]")
+@click.option("--force", is_flag=True, help="Overwrite an existing unit file.")
+def install_service(url: str | None, name: str, state_dir: Path | None, display_name: str | None,
+                    tags: str | None, max_tasks: int, drain_timeout: float, run_as: str | None, user_unit: bool,
+                    unit_path: Path | None, force: bool) -> None:
+    """Write a systemd unit that runs this worker as a service (SSIS: the Scale Out Worker service).
+
+    The catalog URL goes into the unit as SCALEOUT_URL; the file is written with 0600
+    permissions, because the URL may hold a password.
+
+    \b
+    Example:
+      scaleout worker install-service --url postgresql://worker1@db1/ssisdb --tags etl
+      systemctl daemon-reload && systemctl enable --now scaleout-worker
+    """
+    if unit_path is None:
+        unit_path = (Path.home() / ".config/systemd/user" if user_unit else Path("/etc/systemd/system")) \
+            / f"{name}.service"
+    if unit_path.exists() and not force:
+        raise UserError(f"{unit_path} exists; pass --force to overwrite it")
+    args = [sys.executable, "-m", "scaleout_catalog.cli", "worker", "run", "--max-tasks", str(max_tasks),
+            "--drain-timeout", f"{drain_timeout:g}", "--state-dir", str(state_dir or default_state_dir())]
+    for flag, value in (("--display-name", display_name), ("--tags", tags)):
+        if value:
+            args += [flag, value]
+    environment = f'Environment="SCALEOUT_URL={_systemd_quoted(url)}"\n' if url else ""
+    text = _UNIT.format(description=f" {display_name}" if display_name else "",
+                        exec_start=shlex.join(args).replace("%", "%%"), environment=environment,
+                        stop_timeout=int(drain_timeout + 30), user=f"User={run_as}\n" if run_as and not user_unit else "",
+                        wanted_by="default.target" if user_unit else "multi-user.target")
+    unit_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(unit_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    os.chmod(unit_path, 0o600)
+    ctl = "systemctl --user" if user_unit else "systemctl"
+    console.print(f"wrote {unit_path}\nenable and start it with:\n  {ctl} daemon-reload && {ctl} enable --now {name}"
+                  f"\nthen enable the worker in the catalog (its id is in the service log: journalctl "
+                  f"{'--user ' if user_unit else ''}-u {name}):\n  scaleout workers enable WORKER_AGENT_ID",
+                  highlight=False, markup=False)
+
+
+def _systemd_quoted(value: str) -> str:
+    """A value for a double-quoted systemd setting: specifiers (%) and quotes escaped."""
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("%", "%%")
