@@ -37,7 +37,9 @@ def one_line(result: subprocess.CompletedProcess) -> str:
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()):
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
         if isinstance(command, click.Group):
             yield from _commands(command, prefix + (name,))
         else:

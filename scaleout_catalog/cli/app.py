@@ -11,6 +11,7 @@ a TOML config file (--config, SCALEOUT_CONFIG, else ~/.config/scaleout/config.to
 """
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import tomllib
@@ -46,8 +47,25 @@ class UserError(click.ClickException):
         err_console.print(f"[red]error:[/red] {escape(self.message)}", highlight=False)
 
 
+# Commands are imported when used, so that `scaleout worker run` starts (and registers) quickly.
+_COMMANDS = {
+    "db": "db:db", "demo": "demo:demo", "deploy": "deploy:deploy", "execute": "executions:execute",
+    "executions": "executions:executions", "folders": "objects:folders", "packages": "objects:packages",
+    "projects": "objects:projects", "worker": "worker:worker", "workers": "workers:workers",
+}
+
+
 class ScaleoutGroup(click.Group):
-    """Turns known errors into one line and an exit code; --debug shows the traceback."""
+    """Loads commands on use; turns known errors into one line and an exit code (--debug: traceback)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(_COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in _COMMANDS:
+            return None
+        module, _, attr = _COMMANDS[name].partition(":")
+        return getattr(importlib.import_module(f"{__package__}.{module}"), attr)
 
     def invoke(self, ctx: click.Context):
         from ..project import ArchiveError, ManifestError
@@ -75,8 +93,8 @@ def default_config_path() -> Path:
     return platformdirs.user_config_path("scaleout") / "config.toml"
 
 
-def load_config(path: Path | None, command: click.Command) -> dict[str, Any]:
-    """The config file as click's default_map; a top-level `url` reaches every command with --url."""
+def load_config(path: Path | None) -> dict[str, Any]:
+    """The config file's settings (a top-level `url`, and tables named by command), or {}."""
     explicit = path is not None or "SCALEOUT_CONFIG" in os.environ
     path = path or Path(os.environ.get("SCALEOUT_CONFIG") or default_config_path())
     if not path.is_file():
@@ -84,20 +102,9 @@ def load_config(path: Path | None, command: click.Command) -> dict[str, Any]:
             raise UserError(f"config file {path} not found")
         return {}
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise UserError(f"config file {path} is not valid TOML: {exc}") from None
-    url = data.pop("url", None)
-    if url is not None:
-        _spread(command, data, "url", url)
-    return data
-
-
-def _spread(command: click.Command, defaults: dict[str, Any], name: str, value: Any) -> None:
-    if any(p.name == name for p in command.params):
-        defaults.setdefault(name, value)
-    for sub_name, sub in getattr(command, "commands", {}).items():
-        _spread(sub, defaults.setdefault(sub_name, {}), name, value)
 
 
 @click.group(cls=ScaleoutGroup, context_settings={"help_option_names": ["-h", "--help"],
@@ -117,11 +124,18 @@ def main(ctx: click.Context, debug: bool, config_path: Path | None) -> None:
       scaleout worker run --url postgresql://worker1@db1/ssisdb
     """
     ctx.meta["debug"] = debug
-    ctx.default_map = load_config(config_path, ctx.command)
+    config = load_config(config_path)
+    ctx.meta["config_url"] = config.pop("url", None)
+    ctx.default_map = config
+
+
+def _url_from_config(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--url, else SCALEOUT_URL (click reads it), else the config file's url, else None (embedded)."""
+    return value if value is not None else ctx.find_root().meta.get("config_url")
 
 
 url_option = click.option(
-    "--url", envvar="SCALEOUT_URL", default=None, metavar="URL",
+    "--url", envvar="SCALEOUT_URL", default=None, metavar="URL", callback=_url_from_config,
     help="Catalog database URL (postgresql://... or mssql://...). Default: the embedded PostgreSQL.")
 
 
@@ -130,5 +144,3 @@ def catalog_for(url: str | None):
     from ..catalog import Catalog
     return Catalog(url)
 
-
-from . import db, demo, deploy, executions, objects, worker, workers  # noqa: E402,F401  (register the commands)

@@ -9,7 +9,7 @@ from rich.console import Console
 from ..connection import create_engine
 from ..errors import CatalogConnectionError
 from ..sqlfiles import DIALECTS
-from .app import main, url_option
+from .app import url_option
 
 console = Console()
 
@@ -25,7 +25,7 @@ def _engine(url: str | None):
     return engine
 
 
-@main.group()
+@click.group()
 def db() -> None:
     """Create, upgrade and script the catalog schema (Alembic)."""
 

@@ -13,7 +13,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..models import TERMINAL_STATUSES
-from .app import EXIT_FAILED, UserError, console, err_console, main
+from .app import EXIT_FAILED, UserError, console, err_console
 from .output import executions_table, workers_table
 
 REGIONS = ("EMEA", "APAC", "NA", "LATAM", "ANZ", "MEA", "NORDICS", "DACH")
@@ -25,7 +25,7 @@ def _demo_dir() -> Path:
     return embedded.data_dir().parent / "demo"
 
 
-@main.command()
+@click.command()
 @click.option("--executions", "count", type=click.IntRange(1, 10_000), default=24, show_default=True,
               help="How many load_region executions to run.")
 @click.option("--workers", "worker_count", type=click.IntRange(1, 16), default=2, show_default=True)

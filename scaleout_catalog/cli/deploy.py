@@ -6,10 +6,10 @@ from pathlib import Path
 import click
 
 from ..project.deploy import deploy as deploy_project
-from .app import catalog_for, console, main, url_option
+from .app import catalog_for, console, url_option
 
 
-@main.command()
+@click.command()
 @click.argument("path", type=click.Path(exists=False, path_type=Path))
 @click.option("--folder", "folder_name", required=True, help="Catalog folder to deploy into.")
 @click.option("--create-folder", is_flag=True, help="Create the folder if it does not exist.")

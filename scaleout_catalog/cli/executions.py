@@ -13,7 +13,7 @@ from rich.spinner import Spinner
 from ..models import STATUS_NAMES, TERMINAL_STATUSES
 from ..project.manifest import parse_value
 from ..runtime.messages import MessageType
-from .app import (EXIT_CANCELED, EXIT_ENDED_UNEXPECTEDLY, EXIT_FAILED, UserError, catalog_for, console, main,
+from .app import (EXIT_CANCELED, EXIT_ENDED_UNEXPECTEDLY, EXIT_FAILED, UserError, catalog_for, console,
                   url_option)
 from .output import executions_table, status_text, table, when
 
@@ -59,7 +59,7 @@ def _project_exists(catalog: Any, folder: str, project: str) -> bool:
     return any(p.folder_id in folder_ids and p.name == project for p in catalog.projects())
 
 
-@main.command()
+@click.command()
 @click.argument("folder_name")
 @click.argument("project_name")
 @click.argument("package_name")
@@ -140,7 +140,7 @@ def _print_log(catalog: Any, execution_id: int, after: int = 0) -> int:
     return last
 
 
-@main.group()
+@click.group()
 def executions() -> None:
     """Executions in the catalog (catalog.executions)."""
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import click
 
-from .app import catalog_for, console, main, url_option
+from .app import catalog_for, console, url_option
 from .output import table, when
 
 
-@main.group()
+@click.group()
 def folders() -> None:
     """Catalog folders (catalog.folders)."""
 
@@ -40,7 +40,7 @@ def folders_create(folder_name: str, url: str | None) -> None:
     console.print(f"created folder {folder_name} (folder_id {folder_id})", highlight=False)
 
 
-@main.group()
+@click.group()
 def projects() -> None:
     """Deployed projects (catalog.projects)."""
 
@@ -64,7 +64,7 @@ def projects_list(folder_name: str | None, url: str | None) -> None:
                           p.deployed_by_name, when(p.last_deployed_time)) for p in rows)))
 
 
-@main.group()
+@click.group()
 def packages() -> None:
     """Packages of deployed projects (catalog.packages)."""
 

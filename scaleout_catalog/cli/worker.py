@@ -12,10 +12,10 @@ import click
 from ..worker import Worker, WorkerOptions
 from ..worker.agent import install_signal_handlers
 from ..worker.state import StateDirInUse, default_state_dir
-from .app import UserError, console, err_console, main, url_option
+from .app import UserError, console, err_console, url_option
 
 
-@main.group()
+@click.group()
 def worker() -> None:
     """The Scale Out Worker: runs packages that the catalog assigns."""
 
@@ -53,9 +53,11 @@ def run(url: str | None, display_name: str | None, tags: str | None, max_tasks: 
     from ..catalog import Catalog
     catalog = Catalog(url, pool_pre_ping=False,
                       connect_args={"connect_timeout": 5} if _is_postgres(url) else {})
+    from ..certificates import client_certificate_thumbprint
     options = WorkerOptions(state_dir=state_dir or default_state_dir(), display_name=display_name, tags=tags,
                             max_tasks=max_tasks, drain_timeout=drain_timeout, cancel_grace=cancel_grace,
-                            poll_interval=poll_interval)
+                            poll_interval=poll_interval,
+                            certificate_thumbprint=client_certificate_thumbprint(str(catalog.engine.url)))
     try:
         agent = Worker(catalog, options)
     except StateDirInUse as exc:

@@ -5,7 +5,7 @@ import uuid
 
 import click
 
-from .app import UserError, catalog_for, console, main, url_option
+from .app import UserError, catalog_for, console, url_option
 from .output import workers_table
 
 
@@ -19,7 +19,7 @@ def _worker_id(value: str) -> str:
 worker_id_argument = click.argument("worker_agent_id", metavar="WORKER_AGENT_ID")
 
 
-@main.group()
+@click.group()
 def workers() -> None:
     """Worker agents in the catalog (catalog.worker_agents)."""
 
