@@ -162,7 +162,13 @@ class Catalog:
         row = self.call("update_worker_agent_status", worker_agent_id=worker_agent_id, machine_name=machine_name,
                         display_name=display_name, tags=tags, max_tasks=max_tasks,
                         certificate_thumbprint=certificate_thumbprint)[0]
-        return models.WorkerStatus(bool(row["is_enabled"]), row["lease_seconds"], row["online_window_seconds"])
+        return models.WorkerStatus(bool(row["is_enabled"]), row["lease_seconds"], row["online_window_seconds"],
+                                   row.get("warning"))
+
+    def announce_worker_certificate(self, worker_agent_id: UUID | str, certificate_thumbprint: str | None) -> None:
+        """Before a rotation: the thumbprint this worker will register with next, so it stays enabled."""
+        self.call("announce_worker_certificate", worker_agent_id=worker_agent_id,
+                  certificate_thumbprint=certificate_thumbprint)
 
     def pull_task(self, worker_agent_id: UUID | str | None, max_tasks: int = 1) -> list[models.ClaimedTask]:
         rows = self.call("pull_task", worker_agent_id=worker_agent_id, max_tasks=max_tasks)

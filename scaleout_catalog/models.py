@@ -138,6 +138,7 @@ class WorkerStatus:
     is_enabled: bool
     lease_seconds: int
     online_window_seconds: int
+    warning: str | None = None       # set when this registration disabled the worker
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,8 @@ PROCEDURES: dict[str, Procedure] = {p.name: p for p in (
         WORKER_AGENT_ID, _p("machine_name", "MachineName", "text"), _p("display_name", "DisplayName", "text"),
         _p("tags", "Tags", "text"), _p("max_tasks", "MaxTasks", "integer"),
         _p("certificate_thumbprint", "CertificateThumbprint", "text")), kind="rows"),
+    Procedure("internal", "announce_worker_certificate", (
+        WORKER_AGENT_ID, _p("certificate_thumbprint", "CertificateThumbprint", "text")), kind="scalar"),
     Procedure("internal", "pull_task", (WORKER_AGENT_ID, _p("max_tasks", "MaxTasks", "integer")), kind="rows"),
     Procedure("internal", "renew_task_lease", (WORKER_AGENT_ID, TASK_ID, LEASE_TOKEN), kind="rows"),
     Procedure("internal", "update_task_status", (

@@ -158,8 +158,104 @@ class DisposableServer:
         self._pg_ctl("-m", "fast", "stop")
 
     def start(self) -> None:
-        self._pg_ctl("-o", '-h ""', "-o", f"-k {self.socket_dir}", "-o", f"-p {self.port}",
+        listen = "127.0.0.1" if self.tls else ""
+        self._pg_ctl("-o", f'-h "{listen}"', "-o", f"-k {self.socket_dir}", "-o", f"-p {self.port}",
                      "-l", str(self._server.log), "start")
+
+    tls = False
+
+    def enable_tls(self, cert_dir: str, port: int) -> None:
+        """Restarts the server listening on 127.0.0.1:port with TLS only, client certificates required
+        (hostssl ... cert), reading the files `scaleout cert create-master` wrote in cert_dir (which
+        the server's account must own: create-master --owner)."""
+        import shutil
+        self.stop()
+        pgdata = self._server.pgdata
+        with open(pgdata / "postgresql.conf", "a") as conf:
+            conf.write(f"\nssl = on\nssl_cert_file = '{cert_dir}/server.crt'\n"
+                       f"ssl_key_file = '{cert_dir}/server.key'\nssl_ca_file = '{cert_dir}/ca.crt'\n")
+        (pgdata / "pg_hba.conf").write_text("local all all trust\nhostssl all all 127.0.0.1/32 cert\n")
+        if self._server.system_user:
+            shutil.chown(pgdata / "pg_hba.conf", user=self._server.system_user)
+        self.tls, self.port = True, port
+        self.url = f"postgresql://postgres@/postgres?host={self.socket_dir}&port={port}"
+        self.start()
+
+    @property
+    def system_user(self) -> str | None:
+        return self._server.system_user
+
 
     def close(self) -> None:
         self._server._cleanup()
+
+
+def system_pg_bin() -> str | None:
+    """The newest system PostgreSQL's bin directory (Debian layout), or None."""
+    import glob
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=lambda p: int(p.split("/")[4]))
+    return os.path.dirname(found[-1]) if found else None
+
+
+class SystemServer:
+    """A throwaway cluster of the system's PostgreSQL binaries (built with SSL, unlike the embedded
+    wheel), run as the `postgres` account when the tests run as root. Same interface as
+    DisposableServer: url, stop(), start(), enable_tls(), system_user, close()."""
+
+    def __init__(self, root: str) -> None:
+        import pwd
+        import shutil
+        import subprocess
+        self.bin = system_pg_bin()
+        assert self.bin, "no system PostgreSQL binaries"
+        self.system_user = "postgres" if os.geteuid() == 0 else None
+        self.pgdata = os.path.join(root, "pgdata")
+        self.socket_dir = os.path.join(root, "sock")
+        os.makedirs(self.socket_dir)
+        if self.system_user:
+            for path in (root, self.socket_dir):
+                shutil.chown(path, user=self.system_user)
+        self._subprocess = subprocess
+        self._run(["initdb", "-D", self.pgdata, "-U", "postgres", "-A", "trust", "--no-sync"])
+        self.port, self.tls = 5432, False
+        self.url = f"postgresql://postgres@/postgres?host={self.socket_dir}&port={self.port}"
+        self.start()
+        del pwd
+
+    def _run(self, args: list[str]) -> None:
+        result = self._subprocess.run([os.path.join(self.bin, args[0]), *args[1:]], capture_output=True, text=True,
+                                      user=self.system_user, timeout=120, cwd="/")
+        if result.returncode != 0:
+            log = os.path.join(self.pgdata, "log")
+            tail = open(log).read()[-2000:] if os.path.exists(log) else ""
+            raise RuntimeError(f"{args[0]} failed: {result.stderr}\n{tail}")
+
+    def start(self) -> None:
+        listen = "127.0.0.1" if self.tls else ""
+        self._run(["pg_ctl", "-D", self.pgdata, "-w", "-l", os.path.join(self.pgdata, "log"),
+                   "-o", f"-h '{listen}' -k {self.socket_dir} -p {self.port}", "start"])
+
+    def stop(self) -> None:
+        self._run(["pg_ctl", "-D", self.pgdata, "-w", "-m", "fast", "stop"])
+
+    def enable_tls(self, cert_dir: str, port: int) -> None:
+        """As DisposableServer.enable_tls."""
+        import shutil
+        self.stop()
+        with open(os.path.join(self.pgdata, "postgresql.conf"), "a") as conf:
+            conf.write(f"\nssl = on\nssl_cert_file = '{cert_dir}/server.crt'\n"
+                       f"ssl_key_file = '{cert_dir}/server.key'\nssl_ca_file = '{cert_dir}/ca.crt'\n")
+        hba = os.path.join(self.pgdata, "pg_hba.conf")
+        with open(hba, "w") as f:
+            f.write("local all all trust\nhostssl all all 127.0.0.1/32 cert\n")
+        if self.system_user:
+            shutil.chown(hba, user=self.system_user)
+        self.tls, self.port = True, port
+        self.url = f"postgresql://postgres@/postgres?host={self.socket_dir}&port={port}"
+        self.start()
+
+    def close(self) -> None:
+        try:
+            self.stop()
+        except RuntimeError:
+            pass

@@ -49,7 +49,7 @@ class UserError(click.ClickException):
 
 # Commands are imported when used, so that `scaleout worker run` starts (and registers) quickly.
 _COMMANDS = {
-    "db": "db:db", "demo": "demo:demo", "deploy": "deploy:deploy", "execute": "executions:execute",
+    "cert": "cert:cert", "db": "db:db", "demo": "demo:demo", "deploy": "deploy:deploy", "execute": "executions:execute",
     "executions": "executions:executions", "folders": "objects:folders", "packages": "objects:packages",
     "projects": "objects:projects", "worker": "worker:worker", "workers": "workers:workers",
 }

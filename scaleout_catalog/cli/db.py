@@ -9,7 +9,7 @@ from rich.console import Console
 from ..connection import create_engine
 from ..errors import CatalogConnectionError
 from ..sqlfiles import DIALECTS
-from .app import url_option
+from .app import UserError, url_option
 
 console = Console()
 
@@ -98,3 +98,45 @@ def script(dialect: str, output: Path | None) -> None:
     else:
         output.write_text(text, encoding="utf-8")
         console.print(f"wrote {output} ({len(text.splitlines())} lines)", highlight=False)
+
+
+def _grant(url: str | None, login: str, role: str, create: bool) -> None:
+    from ..grants import grant_role
+    engine = _engine(url)
+    try:
+        created = grant_role(engine, login, role, create_login=create)
+    except LookupError as exc:
+        raise UserError(str(exc)) from None
+    console.print(("created login " + login + " and " if created else "") + f"granted {role} to {login}",
+                  highlight=False)
+
+
+@db.command("grant-worker")
+@click.argument("login")
+@click.option("--create", is_flag=True, help="PostgreSQL: create the login (WITH LOGIN, no password) if missing.")
+@url_option
+def grant_worker(login: str, create: bool, url: str | None) -> None:
+    """Let LOGIN act as a Scale Out Worker (role ssis_cluster_worker): the worker procedures only.
+
+    SQL Server: GRANT through ALTER ROLE [ssis_cluster_worker] ADD MEMBER, after CREATE USER
+    FOR LOGIN. PostgreSQL: GRANT ssis_cluster_worker TO login.
+
+    \b
+    Example:
+      scaleout db grant-worker worker1 --create --url postgresql://postgres@db1/ssisdb
+    """
+    _grant(url, login, "ssis_cluster_worker", create)
+
+
+@db.command("grant-admin")
+@click.argument("login")
+@click.option("--create", is_flag=True, help="PostgreSQL: create the login (WITH LOGIN, no password) if missing.")
+@url_option
+def grant_admin(login: str, create: bool, url: str | None) -> None:
+    """Make LOGIN a catalog admin (role ssis_admin): enable workers, deploy, configure.
+
+    \b
+    Example:
+      scaleout db grant-admin dba1 --url postgresql://postgres@db1/ssisdb
+    """
+    _grant(url, login, "ssis_admin", create)

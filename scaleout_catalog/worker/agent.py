@@ -230,6 +230,8 @@ class Worker:
         status = self.catalog.update_worker_agent_status(
             self.worker_agent_id, o.machine_name, display_name=o.display_name, tags=o.tags,
             max_tasks=o.max_tasks, certificate_thumbprint=o.certificate_thumbprint)
+        if status.warning:
+            log.warning("%s", status.warning)
         if status.is_enabled != self.enabled and self.next_heartbeat:
             log.info("worker agent %s is now %s", self.worker_agent_id,
                      "enabled" if status.is_enabled else "disabled")

@@ -30,6 +30,7 @@ CREATE TABLE [internal].[worker_agents] (
     [user_account]           nvarchar(256) NOT NULL,
     [last_online_time]       datetimeoffset(7) NOT NULL CONSTRAINT [DF_worker_agents_last_online] DEFAULT (SYSDATETIMEOFFSET()),
     [certificate_thumbprint] nvarchar(128) NULL,
+    [next_certificate_thumbprint] nvarchar(128) NULL,       -- announced by the worker before a rotation
     [max_tasks]              int NULL,
     [created_time]           datetimeoffset(7) NOT NULL CONSTRAINT [DF_worker_agents_created] DEFAULT (SYSDATETIMEOFFSET())
 );

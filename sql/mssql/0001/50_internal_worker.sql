@@ -14,13 +14,16 @@ AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
-    DECLARE @user_account nvarchar(256);
+    DECLARE @user_account nvarchar(256), @enabled bit, @thumbprint nvarchar(128), @next_thumbprint nvarchar(128),
+        @warning nvarchar(2048);
     EXEC [internal].[require_worker_agent_id] @WorkerAgentId, N'WorkerAgentId';
     IF @MachineName IS NULL EXEC [internal].[null_argument] N'MachineName';
     IF @MaxTasks IS NOT NULL AND (@MaxTasks < 1 OR @MaxTasks > 1024)
         EXEC [internal].[raise_error] 27101, N'The value for @MaxTasks is not valid. Pass a whole number from 1 to 1024.';
     BEGIN TRANSACTION;
-    SELECT @user_account = [user_account] FROM [internal].[worker_agents] WITH (UPDLOCK, HOLDLOCK)
+    SELECT @user_account = [user_account], @enabled = [is_enabled], @thumbprint = [certificate_thumbprint],
+           @next_thumbprint = [next_certificate_thumbprint]
+    FROM [internal].[worker_agents] WITH (UPDLOCK, HOLDLOCK)
     WHERE [worker_agent_id] = @WorkerAgentId;
     IF @user_account IS NULL
         INSERT INTO [internal].[worker_agents] ([worker_agent_id], [display_name], [machine_name], [tags], [user_account],
@@ -31,8 +34,19 @@ BEGIN
     BEGIN
         IF @user_account <> SUSER_SNAME() AND [internal].[caller_is_admin]() = 0
             EXEC [internal].[worker_agent_not_found] @WorkerAgentId;
+        -- A changed certificate that was not announced disables an enabled worker (see PostgreSQL).
+        IF @CertificateThumbprint IS NOT NULL AND @thumbprint IS NOT NULL AND @CertificateThumbprint <> @thumbprint
+           AND (@next_thumbprint IS NULL OR @CertificateThumbprint <> @next_thumbprint) AND @enabled = 1
+        BEGIN
+            SET @warning = CONCAT(N'Worker agent ', CONVERT(nvarchar(36), @WorkerAgentId),
+                N' registered with certificate thumbprint ', @CertificateThumbprint, N' instead of ', @thumbprint,
+                N', so it was disabled. Check the certificate, then enable it again with [catalog].[enable_worker_agent].');
+            UPDATE [internal].[worker_agents] SET [is_enabled] = 0 WHERE [worker_agent_id] = @WorkerAgentId;
+        END;
         UPDATE [internal].[worker_agents]
         SET [last_online_time] = SYSDATETIMEOFFSET(), [machine_name] = @MachineName,
+            [next_certificate_thumbprint] = CASE WHEN @CertificateThumbprint = [next_certificate_thumbprint]
+                                                 THEN NULL ELSE [next_certificate_thumbprint] END,
             [display_name] = ISNULL(@DisplayName, [display_name]), [tags] = ISNULL(@Tags, [tags]),
             [max_tasks] = ISNULL(@MaxTasks, [max_tasks]),
             [certificate_thumbprint] = ISNULL(@CertificateThumbprint, [certificate_thumbprint])
@@ -41,8 +55,24 @@ BEGIN
     COMMIT TRANSACTION;
     SELECT CONVERT(int, [is_enabled]) AS [is_enabled],
            [internal].[catalog_property_int](N'WORKER_LEASE_SECONDS') AS [lease_seconds],
-           [internal].[catalog_property_int](N'WORKER_ONLINE_WINDOW_SECONDS') AS [online_window_seconds]
+           [internal].[catalog_property_int](N'WORKER_ONLINE_WINDOW_SECONDS') AS [online_window_seconds],
+           @warning AS [warning]
     FROM [internal].[worker_agents] WHERE [worker_agent_id] = @WorkerAgentId;
+END
+GO
+-- A worker announces the thumbprint of the certificate it is about to switch to (see PostgreSQL).
+CREATE PROCEDURE [internal].[announce_worker_certificate]
+    @WorkerAgentId         uniqueidentifier,
+    @CertificateThumbprint nvarchar(128)
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    DECLARE @machine_name nvarchar(256);
+    IF @CertificateThumbprint IS NULL EXEC [internal].[null_argument] N'CertificateThumbprint';
+    EXEC [internal].[authorize_worker] @WorkerAgentId, 0, @machine_name OUTPUT;
+    UPDATE [internal].[worker_agents] SET [next_certificate_thumbprint] = @CertificateThumbprint
+    WHERE [worker_agent_id] = @WorkerAgentId;
 END
 GO
 -- Claims up to @MaxTasks queued tasks in one statement: priority first, then age.

@@ -16,6 +16,7 @@ WHERE v.[schema_id] = SCHEMA_ID(N'catalog') AND v.[name] <> N'worker_agents';
 EXEC sys.sp_executesql @sql;
 GO
 GRANT EXECUTE ON [internal].[update_worker_agent_status] TO [ssis_cluster_worker], [ssis_admin];
+GRANT EXECUTE ON [internal].[announce_worker_certificate] TO [ssis_cluster_worker], [ssis_admin];
 GRANT EXECUTE ON [internal].[pull_task] TO [ssis_cluster_worker], [ssis_admin];
 GRANT EXECUTE ON [internal].[renew_task_lease] TO [ssis_cluster_worker], [ssis_admin];
 GRANT EXECUTE ON [internal].[update_task_status] TO [ssis_cluster_worker], [ssis_admin];

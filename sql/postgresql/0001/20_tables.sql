@@ -32,6 +32,7 @@ CREATE TABLE internal.worker_agents (
     user_account           text NOT NULL,                    -- the login that registered it
     last_online_time       timestamptz NOT NULL DEFAULT now(),
     certificate_thumbprint text,
+    next_certificate_thumbprint text,                        -- announced by the worker before a rotation
     max_tasks              integer,
     created_time           timestamptz NOT NULL DEFAULT now()
 );

@@ -7,6 +7,9 @@
 -- Attempt status adds 7: lease expired (the worker went silent).
 
 -- Registration and heartbeat (SSIS: internal.update_worker_agent_status).
+-- An enabled worker that comes back with a different certificate thumbprint (one it did
+-- not announce with announce_worker_certificate) is disabled until an admin enables it
+-- again; the new thumbprint is shown in catalog.worker_agents for the admin to check.
 CREATE FUNCTION internal.update_worker_agent_status(
     worker_agent_id uuid,
     machine_name text,
@@ -14,13 +17,14 @@ CREATE FUNCTION internal.update_worker_agent_status(
     tags text DEFAULT NULL,
     max_tasks integer DEFAULT NULL,
     certificate_thumbprint text DEFAULT NULL)
-RETURNS TABLE (is_enabled integer, lease_seconds integer, online_window_seconds integer)
+RETURNS TABLE (is_enabled integer, lease_seconds integer, online_window_seconds integer, warning text)
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
 DECLARE
-    v_worker internal.worker_agents;
+    v_worker  internal.worker_agents;
+    v_warning text;
 BEGIN
     PERFORM internal.require_worker_agent_id(update_worker_agent_status.worker_agent_id, 'worker_agent_id');
     PERFORM internal.require_not_null(update_worker_agent_status.machine_name, 'machine_name');
@@ -41,8 +45,25 @@ BEGIN
         IF v_worker.user_account <> session_user AND NOT internal.caller_is_admin() THEN
             PERFORM internal.worker_agent_not_found(update_worker_agent_status.worker_agent_id);
         END IF;
+        IF update_worker_agent_status.certificate_thumbprint IS DISTINCT FROM v_worker.certificate_thumbprint
+           AND update_worker_agent_status.certificate_thumbprint IS NOT NULL
+           AND v_worker.certificate_thumbprint IS NOT NULL
+           AND update_worker_agent_status.certificate_thumbprint IS DISTINCT FROM v_worker.next_certificate_thumbprint
+           AND v_worker.is_enabled THEN
+            v_warning := pg_catalog.format(
+                'Worker agent %s registered with certificate thumbprint %s instead of %s, so it was disabled. '
+                'Check the certificate, then enable it again with catalog.enable_worker_agent.',
+                v_worker.worker_agent_id, update_worker_agent_status.certificate_thumbprint,
+                v_worker.certificate_thumbprint);
+            RAISE WARNING '%', v_warning;
+            UPDATE internal.worker_agents AS w SET is_enabled = false
+            WHERE w.worker_agent_id = update_worker_agent_status.worker_agent_id;
+        END IF;
         UPDATE internal.worker_agents AS w
         SET last_online_time = now(),
+            next_certificate_thumbprint = CASE
+                WHEN update_worker_agent_status.certificate_thumbprint = w.next_certificate_thumbprint THEN NULL
+                ELSE w.next_certificate_thumbprint END,
             machine_name = update_worker_agent_status.machine_name,
             display_name = coalesce(update_worker_agent_status.display_name, w.display_name),
             tags = coalesce(update_worker_agent_status.tags, w.tags),
@@ -53,8 +74,27 @@ BEGIN
     RETURN QUERY
     SELECT w.is_enabled::integer,
            internal.catalog_property_int('WORKER_LEASE_SECONDS'),
-           internal.catalog_property_int('WORKER_ONLINE_WINDOW_SECONDS')
+           internal.catalog_property_int('WORKER_ONLINE_WINDOW_SECONDS'),
+           v_warning
     FROM internal.worker_agents AS w WHERE w.worker_agent_id = update_worker_agent_status.worker_agent_id;
+END
+$$;
+
+-- A worker announces the thumbprint of the certificate it is about to switch to
+-- (scaleout cert rotate), over a connection made with its current one; registering
+-- with the announced thumbprint then keeps it enabled.
+CREATE FUNCTION internal.announce_worker_certificate(worker_agent_id uuid, certificate_thumbprint text)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+BEGIN
+    PERFORM internal.require_not_null(announce_worker_certificate.certificate_thumbprint, 'certificate_thumbprint');
+    PERFORM internal.authorize_worker(announce_worker_certificate.worker_agent_id, false);
+    UPDATE internal.worker_agents AS w
+    SET next_certificate_thumbprint = announce_worker_certificate.certificate_thumbprint
+    WHERE w.worker_agent_id = announce_worker_certificate.worker_agent_id;
 END
 $$;
 

@@ -39,6 +39,7 @@ TO ssis_logreader;
 -- ssis_cluster_worker: only the worker procedures; no table, no view.
 GRANT EXECUTE ON FUNCTION
     internal.update_worker_agent_status(uuid, text, text, text, integer, text),
+    internal.announce_worker_certificate(uuid, text),
     internal.pull_task(uuid, integer),
     internal.renew_task_lease(uuid, uuid, uuid),
     internal.update_task_status(uuid, uuid, uuid, integer),
