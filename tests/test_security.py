@@ -224,3 +224,40 @@ def test_rotating_master_and_worker_certificates_keeps_executions_running(tls, t
     third = run_execution(catalog, "noop")
     assert wait_terminal(catalog, [third], 60)[third].status == 7
     assert restarted.alive() and catalog.worker_agent(agent_id).is_enabled
+
+
+def test_a_sensitive_value_reaches_the_package_and_nothing_else(tls, tls_db):
+    import hashlib
+    import uuid
+    database, catalog, workers = tls_db
+    assert catalog.catalog_properties()["SENSITIVE_VALUE_ENCRYPTION"] == "pgcrypto"
+    secret = f"s3cret-{uuid.uuid4().hex}"
+    worker = _start(workers, tls, database, "worker1", "w1")
+    wait_until(lambda: catalog.worker_agent(worker.worker_agent_id), 15, "registration")
+    catalog.enable_worker_agent(worker.worker_agent_id)
+    execution_id = run_execution(catalog, "secret", params={"ApiKey": secret})
+    assert wait_terminal(catalog, [execution_id], 30)[execution_id].status == 7
+
+    # The package read it in plain text: it logged the value's digest.
+    digest = hashlib.sha256(secret.encode()).hexdigest()
+    assert any(digest in m.message for m in catalog.operation_messages(execution_id))
+    # An error about the parameter does not repeat it.
+    from scaleout_catalog import errors
+    with pytest.raises(errors.CatalogError) as refused:
+        catalog.set_execution_parameter_value(execution_id, 30, "ApiKey", secret)
+    assert secret not in str(refused.value)
+
+    needles = (secret, secret.encode().hex())
+    haystacks = {}
+    for schema, kind in (("catalog", "v"), ("internal", "r")):
+        names = catalog.query("SELECT c.relname FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace "
+                              "WHERE n.nspname = :s AND c.relkind = :k", {"s": schema, "k": kind})
+        for row in names:
+            table = f"{schema}.{row['relname']}"
+            haystacks[table] = " ".join(r["t"] for r in catalog.query(f"SELECT t::text AS t FROM {table} AS t"))
+    assert "internal.execution_parameter_values" in haystacks and "catalog.operation_messages" in haystacks
+    for table, text in haystacks.items():
+        assert not any(n in text for n in needles), f"the sensitive value is readable in {table}"
+    assert secret not in worker.output()
+    with open(os.path.join(tls.server.pgdata, "log")) as server_log:
+        assert secret not in server_log.read()

@@ -88,7 +88,7 @@ BEGIN
         [parameter_name], [parameter_value], [sensitive_parameter_value], [sensitive], [required], [value_set])
     SELECT @execution_id, op.[object_type], op.[data_type], op.[parameter_name],
            CASE WHEN op.[sensitive] = 1 THEN NULL ELSE op.[default_value] END,
-           CASE WHEN op.[sensitive] = 1 THEN CONVERT(varbinary(max), op.[default_value]) END,
+           NULL,   -- sensitive defaults are encrypted just below
            op.[sensitive], op.[required], CASE WHEN op.[default_value] IS NULL THEN 0 ELSE 1 END
     FROM [internal].[object_parameters] AS op
     WHERE op.[project_version_lsn] = @lsn AND (op.[object_type] = 20 OR op.[object_name] = @package_name)
@@ -101,6 +101,26 @@ BEGIN
                  (N'DUMP_EVENT_CODE', N'String', N'0'),
                  (N'CALLER_INFO', N'String', NULL),
                  (N'SYNCHRONIZED', N'Boolean', N'0')) AS s ([name], [data_type], [value]);
+    -- Sensitive design defaults, encrypted one by one (the key opens only inside encrypt_sensitive).
+    DECLARE @sensitive_id bigint, @default nvarchar(4000), @encrypted varbinary(8000);
+    DECLARE sensitive_defaults CURSOR LOCAL FAST_FORWARD FOR
+        SELECT v.[execution_parameter_id], op.[default_value]
+        FROM [internal].[execution_parameter_values] AS v
+        INNER JOIN [internal].[object_parameters] AS op
+            ON op.[project_version_lsn] = @lsn AND op.[object_type] = v.[object_type]
+           AND op.[parameter_name] = v.[parameter_name] AND (op.[object_type] = 20 OR op.[object_name] = @package_name)
+        WHERE v.[execution_id] = @execution_id AND v.[sensitive] = 1 AND op.[default_value] IS NOT NULL;
+    OPEN sensitive_defaults;
+    FETCH NEXT FROM sensitive_defaults INTO @sensitive_id, @default;
+    WHILE @@FETCH_STATUS = 0
+    BEGIN
+        EXEC [internal].[encrypt_sensitive] @default, @encrypted OUTPUT;
+        UPDATE [internal].[execution_parameter_values] SET [sensitive_parameter_value] = @encrypted
+        WHERE [execution_parameter_id] = @sensitive_id;
+        FETCH NEXT FROM sensitive_defaults INTO @sensitive_id, @default;
+    END;
+    CLOSE sensitive_defaults;
+    DEALLOCATE sensitive_defaults;
     COMMIT TRANSACTION;
     RETURN 0;
 END
@@ -156,9 +176,13 @@ BEGIN
             N'3 (Verbose), 4 (Runtime lineage) or 100 (Custom).');
         EXEC [internal].[raise_error] 27217, @message;
     END;
+    DECLARE @encrypted varbinary(8000) = NULL;
+    IF EXISTS (SELECT 1 FROM [internal].[execution_parameter_values] WHERE [execution_parameter_id] = @parameter_id
+               AND [sensitive] = 1)
+        EXEC [internal].[encrypt_sensitive] @value, @encrypted OUTPUT;
     UPDATE [internal].[execution_parameter_values]
     SET [parameter_value] = CASE WHEN [sensitive] = 1 THEN NULL ELSE @value END,
-        [sensitive_parameter_value] = CASE WHEN [sensitive] = 1 THEN CONVERT(varbinary(max), @value) END,
+        [sensitive_parameter_value] = CASE WHEN [sensitive] = 1 THEN @encrypted END,
         [value_set] = 1, [runtime_override] = 1
     WHERE [execution_parameter_id] = @parameter_id;
     COMMIT TRANSACTION;

@@ -350,7 +350,8 @@ BEGIN
     EXEC [internal].[authorize_worker] @WorkerAgentId, 0;
     EXEC [internal].[held_task] @WorkerAgentId, @TaskId, @LeaseToken;
     SELECT v.[object_type], v.[parameter_name], v.[parameter_data_type],
-           CASE WHEN v.[sensitive] = 1 THEN CONVERT(nvarchar(4000), v.[sensitive_parameter_value]) ELSE v.[parameter_value] END
+           CASE WHEN v.[sensitive] = 1 THEN [internal].[decrypt_sensitive](v.[sensitive_parameter_value])
+                ELSE v.[parameter_value] END
                AS [parameter_value],
            v.[sensitive]
     FROM [internal].[tasks] AS t

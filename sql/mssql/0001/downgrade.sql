@@ -13,6 +13,10 @@ SELECT @sql = @sql + CONCAT(N'DROP TABLE ', QUOTENAME(SCHEMA_NAME(t.[schema_id])
 FROM sys.tables AS t WHERE t.[schema_id] = SCHEMA_ID(N'internal');
 EXEC sys.sp_executesql @sql;
 GO
+IF EXISTS (SELECT 1 FROM sys.symmetric_keys WHERE [name] = N'scaleout_sensitive_values')
+    EXEC sys.sp_executesql N'DROP SYMMETRIC KEY [scaleout_sensitive_values];';
+IF EXISTS (SELECT 1 FROM sys.certificates WHERE [name] = N'scaleout_sensitive_values')
+    EXEC sys.sp_executesql N'DROP CERTIFICATE [scaleout_sensitive_values];';
 IF SCHEMA_ID(N'catalog') IS NOT NULL DROP SCHEMA [catalog];
 IF SCHEMA_ID(N'internal') IS NOT NULL DROP SCHEMA [internal];
 GO

@@ -98,7 +98,7 @@ BEGIN
         parameter_name, parameter_value, sensitive_parameter_value, sensitive, required, value_set)
     SELECT create_execution.execution_id, op.object_type, op.data_type, op.parameter_name,
            CASE WHEN op.sensitive THEN NULL ELSE op.default_value END,
-           CASE WHEN op.sensitive THEN convert_to(op.default_value, 'UTF8') END,
+           CASE WHEN op.sensitive THEN internal.encrypt_sensitive(op.default_value) END,
            op.sensitive, op.required, op.default_value IS NOT NULL
     FROM internal.object_parameters AS op
     WHERE op.project_version_lsn = v_project.object_version_lsn
@@ -167,7 +167,8 @@ BEGIN
     END IF;
     UPDATE internal.execution_parameter_values
     SET parameter_value = CASE WHEN sensitive THEN NULL ELSE set_execution_parameter_value.parameter_value END,
-        sensitive_parameter_value = CASE WHEN sensitive THEN convert_to(set_execution_parameter_value.parameter_value, 'UTF8') END,
+        sensitive_parameter_value = CASE WHEN sensitive
+            THEN internal.encrypt_sensitive(set_execution_parameter_value.parameter_value) END,
         value_set = true, runtime_override = true
     WHERE execution_parameter_id = v_param.execution_parameter_id;
 END

@@ -382,7 +382,7 @@ BEGIN
                                  get_task_parameters.lease_token, false);
     RETURN QUERY
     SELECT v.object_type, v.parameter_name, v.parameter_data_type,
-           CASE WHEN v.sensitive THEN convert_from(v.sensitive_parameter_value, 'UTF8') ELSE v.parameter_value END,
+           CASE WHEN v.sensitive THEN internal.decrypt_sensitive(v.sensitive_parameter_value) ELSE v.parameter_value END,
            v.sensitive
     FROM internal.execution_parameter_values AS v
     WHERE v.execution_id = v_task.execution_id

@@ -1,6 +1,6 @@
 -- scaleout_catalog, PostgreSQL: least privilege by role.
 -- Procedures run as their owner (SECURITY DEFINER); a role reaches only what is granted here.
--- The permission table in the README is generated from the same lists the tests check.
+-- The permission table in the README states these grants; tests/test_permissions.py checks every cell.
 
 REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA internal FROM PUBLIC;
 REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA catalog FROM PUBLIC;
