@@ -2,7 +2,6 @@
 error number with the database left exactly as it was. Runs on every backend."""
 from __future__ import annotations
 
-import json
 import uuid
 
 import pytest

@@ -60,7 +60,7 @@ def test_registers_at_once_disabled_then_runs_an_execution_with_its_log_in_order
 
 def test_a_failing_package_is_retried_until_attempts_run_out(pg_catalog, workers):
     deploy_test_project(pg_catalog)
-    worker = workers.start_enabled("w1")
+    workers.start_enabled("w1")
     flaky = run_execution(pg_catalog, "flaky", retry_count=2, params={"SucceedOnAttempt": 3})
     failing = run_execution(pg_catalog, "fail", retry_count=2)
     ended = wait_terminal(pg_catalog, [flaky, failing], 60)
@@ -132,7 +132,7 @@ def test_sigterm_drains_running_packages_then_releases_the_rest(pg_catalog, work
     assert (released.status, released.executed_count) == (5, 0)    # back in the queue, attempt given back
     assert pg_catalog.execution(queued).status == 5                # never claimed while draining
 
-    successor = workers.start_enabled("w2")
+    workers.start_enabled("w2")
     pg_catalog.stop_operation(long)
     ended = wait_terminal(pg_catalog, [long, queued], 30)
     assert ended[queued].status == 7 and ended[long].status == 3

@@ -36,46 +36,24 @@ def list_(url: str | None) -> None:
     console.print(workers_table(catalog_for(url).worker_agents()))
 
 
-@workers.command()
-@worker_id_argument
-@url_option
-def enable(worker_agent_id: str, url: str | None) -> None:
-    """Enable a worker agent, so that it runs executions (catalog.enable_worker_agent).
-
-    \b
-    Example:
-      scaleout workers enable 6583054A-E915-4C2A-80E4-C765E79EF61D
-    """
-    catalog_for(url).enable_worker_agent(_worker_id(worker_agent_id))
-    console.print(f"worker agent {worker_agent_id} enabled", highlight=False)
+_EXAMPLE_ID = "6583054A-E915-4C2A-80E4-C765E79EF61D"
 
 
-@workers.command()
-@worker_id_argument
-@url_option
-def disable(worker_agent_id: str, url: str | None) -> None:
-    """Disable a worker agent: it finishes what it runs and takes nothing new.
-
-    \b
-    Example:
-      scaleout workers disable 6583054A-E915-4C2A-80E4-C765E79EF61D
-    """
-    catalog_for(url).disable_worker_agent(_worker_id(worker_agent_id))
-    console.print(f"worker agent {worker_agent_id} disabled", highlight=False)
+def _state_command(name: str, done: str, summary: str) -> None:
+    """enable, disable and delete: one procedure call on one worker agent each."""
+    @workers.command(name, help=f"{summary}\n\n\b\nExample:\n  scaleout workers {name} {_EXAMPLE_ID}")
+    @worker_id_argument
+    @url_option
+    def command(worker_agent_id: str, url: str | None) -> None:
+        getattr(catalog_for(url), f"{name}_worker_agent")(_worker_id(worker_agent_id))
+        console.print(f"worker agent {worker_agent_id} {done}", highlight=False)
 
 
-@workers.command()
-@worker_id_argument
-@url_option
-def delete(worker_agent_id: str, url: str | None) -> None:
-    """Remove a worker agent from the catalog (catalog.delete_worker_agent).
-
-    \b
-    Example:
-      scaleout workers delete 6583054A-E915-4C2A-80E4-C765E79EF61D
-    """
-    catalog_for(url).delete_worker_agent(_worker_id(worker_agent_id))
-    console.print(f"worker agent {worker_agent_id} deleted", highlight=False)
+for _name, _done, _summary in (
+        ("enable", "enabled", "Enable a worker agent, so that it runs executions (catalog.enable_worker_agent)."),
+        ("disable", "disabled", "Disable a worker agent: it finishes what it runs and takes nothing new."),
+        ("delete", "deleted", "Remove a worker agent from the catalog (catalog.delete_worker_agent).")):
+    _state_command(_name, _done, _summary)
 
 
 @workers.command("set")

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..catalog import Catalog
-from ..errors import CatalogConnectionError, CatalogError, LeaseLost
+from ..errors import CatalogConnectionError, LeaseLost
 from ..models import ClaimedTask
 from ..project.archive import ArchiveError
 from ..runtime import launcher
@@ -505,4 +505,4 @@ def install_signal_handlers(worker: Worker) -> None:
     signal.signal(signal.SIGINT, worker.request_stop)
 
 
-__all__ = ["Worker", "WorkerOptions", "install_signal_handlers", "CatalogError"]
+__all__ = ["Worker", "WorkerOptions", "install_signal_handlers"]
