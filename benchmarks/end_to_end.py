@@ -8,6 +8,9 @@ its start and end messages written to catalog.operation_messages.
 Pickup latency: one idle worker; start one execution at a time and measure, in database
 time, from start_execution (executions.start_time) to the claim (task_attempts.claimed_time).
 
+Idle worker: resident memory and CPU of the worker and its fork server, and the catalog
+database's transactions per second, while an enabled worker has nothing to do.
+
     python benchmarks/end_to_end.py                      # embedded PostgreSQL
     python benchmarks/end_to_end.py --url postgresql://postgres@127.0.0.1:5432/postgres
 The URL names a maintenance database; the benchmark creates and drops its own databases.
@@ -103,6 +106,34 @@ def pickup_latency(server: PgServer, samples: int) -> dict:
         scratch.close()
 
 
+def idle_worker(server: PgServer, seconds: float) -> dict:
+    """One enabled worker with nothing to do: its memory, CPU and transactions per second."""
+    import psutil
+    scratch = Scratch(server)
+    try:
+        worker = scratch.workers.start_enabled("w0", "--max-tasks", "4")
+        _run_one(scratch.catalog)          # the fork server is up and the project cached, as in service
+        time.sleep(3)
+        processes = [psutil.Process(worker.proc.pid)]
+        processes += processes[0].children(recursive=True)
+        cpu_before = sum(sum(p.cpu_times()[:2]) for p in processes)
+        commits_before = _commits(scratch)
+        time.sleep(seconds)
+        commits = _commits(scratch) - commits_before - 1      # less this measurement's own query
+        cpu = sum(sum(p.cpu_times()[:2]) for p in processes) - cpu_before
+        rss = sum(p.memory_info().rss for p in processes)
+        return {"seconds": seconds, "processes": len(processes), "rss_mb": round(rss / 2 ** 20, 1),
+                "cpu_percent_of_a_core": round(100 * cpu / seconds, 2),
+                "transactions_per_second": round(commits / seconds, 2)}
+    finally:
+        scratch.close()
+
+
+def _commits(scratch: Scratch) -> int:
+    return scratch.catalog.query("SELECT xact_commit + xact_rollback AS n FROM pg_stat_database "
+                                 "WHERE datname = current_database()")[0]["n"]
+
+
 def _run_one(catalog: Catalog) -> int:
     execution_id = run_execution(catalog, "noop")
     wait_until(lambda: catalog.execution(execution_id).status == 7, 60, "the execution", interval=0.005)
@@ -115,11 +146,13 @@ def main() -> None:
     parser.add_argument("--executions", type=int, default=1000)
     parser.add_argument("--slots", type=int, default=4, help="--max-tasks of each worker")
     parser.add_argument("--samples", type=int, default=200, help="pickup latency samples")
+    parser.add_argument("--idle-seconds", type=float, default=30.0, help="how long to watch an idle worker")
     args = parser.parse_args()
     server = benchmark_server(args.url)
     version = server.version()
     results = [throughput(server, n, args.executions, args.slots) for n in (1, 2)]
     latency = pickup_latency(server, args.samples)
+    idle = idle_worker(server, args.idle_seconds)
 
     console = Console()
     table = Table(title=f"No-op package executions end to end (PostgreSQL {version}, {platform.machine()})")
@@ -134,8 +167,14 @@ def main() -> None:
         latency_table.add_column(column, justify="right")
     latency_table.add_row(*(str(latency[c]) for c in ("samples", "p50_ms", "p99_ms", "max_ms")))
     console.print(latency_table)
+    idle_table = Table(title="An idle worker (worker, fork server; stats refreshed by the server every ~0.5 s)")
+    for column in ("seconds", "processes", "rss_mb", "cpu_percent_of_a_core", "transactions_per_second"):
+        idle_table.add_column(column, justify="right")
+    idle_table.add_row(*(str(idle[c]) for c in ("seconds", "processes", "rss_mb", "cpu_percent_of_a_core",
+                                                "transactions_per_second")))
+    console.print(idle_table)
     print(json.dumps({"benchmark": "end_to_end", "server_version": version, "throughput": results,
-                      "pickup_latency": latency}, indent=2))
+                      "pickup_latency": latency, "idle_worker": idle}, indent=2))
 
 
 if __name__ == "__main__":
