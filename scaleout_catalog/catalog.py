@@ -13,6 +13,7 @@ from . import models
 from .connection import create_engine
 from .errors import CatalogConnectionError, InvalidArgumentValue, from_driver_error
 from .models import from_row
+from .project.manifest import text_value
 from .procedures import PROCEDURES
 
 # Driver errors that mean "a value of the wrong form": 22P02 on PostgreSQL,
@@ -22,13 +23,7 @@ _BAD_VALUE_STATES = {"22P02", "22018", "22007", "22008"}
 
 def sql_value(value: Any) -> str | None:
     """A parameter value as the catalog takes it (set_execution_parameter_value's text form)."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return str(value)
+    return None if value is None else text_value(value)
 
 
 class Catalog:

@@ -93,6 +93,18 @@ def age_operations(catalog: Catalog, days: int) -> None:
         conn.exec_driver_sql(sql[catalog.dialect])
 
 
+def run_scaleout(*args: str, env: dict[str, str] | None = None, timeout: float = 120):
+    """`scaleout ARGS` in a subprocess, as a user runs it: no SCALEOUT_* settings inherited from the
+    test run (only those in env), a wide terminal; returns the CompletedProcess with text output."""
+    import subprocess
+    import sys
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("SCALEOUT_")}
+    full_env["COLUMNS"] = "200"
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-m", "scaleout_catalog.cli", *args], capture_output=True, text=True,
+                          timeout=timeout, env=full_env)
+
+
 def _libpq(url: str) -> str:
     return sa.engine.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
@@ -158,33 +170,8 @@ class DisposableServer:
         self._pg_ctl("-m", "fast", "stop")
 
     def start(self) -> None:
-        listen = "127.0.0.1" if self.tls else ""
-        self._pg_ctl("-o", f'-h "{listen}"', "-o", f"-k {self.socket_dir}", "-o", f"-p {self.port}",
+        self._pg_ctl("-o", '-h ""', "-o", f"-k {self.socket_dir}", "-o", f"-p {self.port}",
                      "-l", str(self._server.log), "start")
-
-    tls = False
-
-    def enable_tls(self, cert_dir: str, port: int) -> None:
-        """Restarts the server listening on 127.0.0.1:port with TLS only, client certificates required
-        (hostssl ... cert), reading the files `scaleout cert create-master` wrote in cert_dir (which
-        the server's account must own: create-master --owner)."""
-        import shutil
-        self.stop()
-        pgdata = self._server.pgdata
-        with open(pgdata / "postgresql.conf", "a") as conf:
-            conf.write(f"\nssl = on\nssl_cert_file = '{cert_dir}/server.crt'\n"
-                       f"ssl_key_file = '{cert_dir}/server.key'\nssl_ca_file = '{cert_dir}/ca.crt'\n")
-        (pgdata / "pg_hba.conf").write_text("local all all trust\nhostssl all all 127.0.0.1/32 cert\n")
-        if self._server.system_user:
-            shutil.chown(pgdata / "pg_hba.conf", user=self._server.system_user)
-        self.tls, self.port = True, port
-        self.url = f"postgresql://postgres@/postgres?host={self.socket_dir}&port={port}"
-        self.start()
-
-    @property
-    def system_user(self) -> str | None:
-        return self._server.system_user
-
 
     def close(self) -> None:
         self._server._cleanup()
@@ -199,11 +186,10 @@ def system_pg_bin() -> str | None:
 
 class SystemServer:
     """A throwaway cluster of the system's PostgreSQL binaries (built with SSL, unlike the embedded
-    wheel), run as the `postgres` account when the tests run as root. Same interface as
-    DisposableServer: url, stop(), start(), enable_tls(), system_user, close()."""
+    wheel), run as the `postgres` account when the tests run as root: url, stop(), start(),
+    enable_tls(), system_user, close()."""
 
     def __init__(self, root: str) -> None:
-        import pwd
         import shutil
         import subprocess
         self.bin = system_pg_bin()
@@ -220,7 +206,6 @@ class SystemServer:
         self.port, self.tls = 5432, False
         self.url = f"postgresql://postgres@/postgres?host={self.socket_dir}&port={self.port}"
         self.start()
-        del pwd
 
     def _run(self, args: list[str]) -> None:
         result = self._subprocess.run([os.path.join(self.bin, args[0]), *args[1:]], capture_output=True, text=True,
@@ -239,7 +224,9 @@ class SystemServer:
         self._run(["pg_ctl", "-D", self.pgdata, "-w", "-m", "fast", "stop"])
 
     def enable_tls(self, cert_dir: str, port: int) -> None:
-        """As DisposableServer.enable_tls."""
+        """Restarts the server listening on 127.0.0.1:port with TLS only, client certificates required
+        (hostssl ... cert), reading the files `scaleout cert create-master` wrote in cert_dir (which
+        the server's account must own: create-master --owner)."""
         import shutil
         self.stop()
         with open(os.path.join(self.pgdata, "postgresql.conf"), "a") as conf:

@@ -1,11 +1,9 @@
 """The `scaleout` command line, run as a user runs it: real subprocesses against a real database."""
 from __future__ import annotations
 
-import os
 import shutil
 import stat
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -13,20 +11,14 @@ from pathlib import Path
 import click
 import pytest
 
-from helpers import register, snapshot
+from helpers import register, run_scaleout, snapshot
 from scaleout_catalog.cli import main as scaleout_main
 from workers import FOLDER, PROJECT, PROJECT_DIR, deploy_test_project, wait_until
 
 
 def scaleout(*args: str, url: str | None = None, env: dict[str, str] | None = None,
              timeout: float = 120) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "scaleout_catalog.cli", *args]
-    if url is not None:
-        command += ["--url", url]
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("SCALEOUT_")}
-    full_env["COLUMNS"] = "200"
-    full_env.update(env or {})
-    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=full_env)
+    return run_scaleout(*args, *(["--url", url] if url is not None else []), env=env, timeout=timeout)
 
 
 def one_line(result: subprocess.CompletedProcess) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from helpers import run_scaleout
 from scaleout_catalog import migrate, sqlfiles
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,8 +82,7 @@ def test_fresh_install_from_the_offline_script_matches_alembic(pg_server, pg_tem
 @pytest.mark.parametrize("dialect", sqlfiles.DIALECTS)
 def test_db_script_writes_a_complete_install_script(tmp_path, dialect):
     out = tmp_path / f"install-{dialect}.sql"
-    result = subprocess.run([sys.executable, "-m", "scaleout_catalog.cli", "db", "script", "--dialect", dialect,
-                             "-o", str(out)], capture_output=True, text=True, timeout=120)
+    result = run_scaleout("db", "script", "--dialect", dialect, "-o", str(out))
     assert result.returncode == 0, result.stderr
     text = out.read_text()
     for name, body in sqlfiles.upgrade_files(dialect, "0001"):

@@ -4,14 +4,12 @@ from __future__ import annotations
 import io
 import shutil
 import stat
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from helpers import snapshot
+from helpers import run_scaleout, snapshot
 from scaleout_catalog import errors
 from scaleout_catalog.project import ArchiveError, ManifestError, deploy, extract_archive, pack_directory
 from scaleout_catalog.project.archive import MAX_MEMBER_BYTES
@@ -68,18 +66,14 @@ def test_a_bad_manifest_is_refused_naming_file_key_and_problem(pg_catalog, tmp_p
 def test_scaleout_deploy_prints_one_line_and_exits_non_zero(pg_url, pg_catalog, tmp_path):
     project = _project(tmp_path, GOOD.replace('default = 3\n', 'default = "three"\n', 1))
     before = snapshot(pg_catalog)
-    result = subprocess.run([sys.executable, "-m", "scaleout_catalog.cli", "deploy", str(project),
-                             "--folder", "f", "--create-folder", "--url", pg_url],
-                            capture_output=True, text=True, timeout=60)
+    result = run_scaleout("deploy", str(project), "--folder", "f", "--create-folder", "--url", pg_url)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         f"error: {project / 'scaleout.toml'}: packages.hello.parameters.Lines.default: "
         "not a valid Int32: expected a whole number, got 'three'"]
     assert snapshot(pg_catalog) == before
 
-    good = subprocess.run([sys.executable, "-m", "scaleout_catalog.cli", "deploy", str(PROJECT_DIR),
-                           "--folder", "f", "--create-folder", "--url", pg_url],
-                          capture_output=True, text=True, timeout=60)
+    good = run_scaleout("deploy", str(PROJECT_DIR), "--folder", "f", "--create-folder", "--url", pg_url)
     assert good.returncode == 0, good.stderr
     assert "deployed project testproject 1.0.0 to folder f" in good.stdout
     assert [p.name for p in pg_catalog.packages()] == ["fail", "flaky", "hello", "noop", "secret", "sleep"]

@@ -6,8 +6,6 @@ import datetime
 import os
 import shutil
 import socket
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -15,7 +13,7 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 
-from helpers import PgServer, SystemServer, system_pg_bin
+from helpers import PgServer, SystemServer, run_scaleout, system_pg_bin
 from scaleout_catalog import Catalog, certificates, migrate
 from workers import Workers, deploy_test_project, run_execution, wait_terminal, wait_until
 
@@ -32,10 +30,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SCALEOUT_")}
-    return subprocess.run([sys.executable, "-m", "scaleout_catalog.cli", *args], capture_output=True, text=True,
-                          timeout=timeout, env=env)
+_cli = run_scaleout
 
 
 class TlsEnvironment:

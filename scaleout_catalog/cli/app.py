@@ -71,22 +71,15 @@ class ScaleoutGroup(click.Group):
         from ..project import ArchiveError, ManifestError
         try:
             return super().invoke(ctx)
-        except CatalogError as exc:
+        except (CatalogError, CatalogConnectionError, ManifestError, ArchiveError) as exc:
             if ctx.meta.get("debug"):
                 raise
-            text = exc.message.removeprefix(f"{exc.number}: ")
-            err_console.print(f"[red]error {exc.number}:[/red] {escape(text)}", highlight=False)
-            sys.exit(EXIT_CATALOG_ERROR)
-        except CatalogConnectionError as exc:
-            if ctx.meta.get("debug"):
-                raise
-            err_console.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
-            sys.exit(EXIT_UNREACHABLE)
-        except (ManifestError, ArchiveError) as exc:
-            if ctx.meta.get("debug"):
-                raise
-            err_console.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
-            sys.exit(EXIT_CATALOG_ERROR)
+            if isinstance(exc, CatalogError):
+                label, text = f"error {exc.number}:", exc.message.removeprefix(f"{exc.number}: ")
+            else:
+                label, text = "error:", str(exc)
+            err_console.print(f"[red]{label}[/red] {escape(text)}", highlight=False)
+            sys.exit(EXIT_UNREACHABLE if isinstance(exc, CatalogConnectionError) else EXIT_CATALOG_ERROR)
 
 
 def default_config_path() -> Path:

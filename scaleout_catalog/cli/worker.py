@@ -51,8 +51,10 @@ def run(url: str | None, display_name: str | None, tags: str | None, max_tasks: 
     # No pre-ping: the worker survives a dropped connection by itself (backoff, retry), and a
     # ping before every call would double its round trips.
     from ..catalog import Catalog
-    catalog = Catalog(url, pool_pre_ping=False,
-                      connect_args={"connect_timeout": 5} if _is_postgres(url) else {})
+    from ..connection import resolve_url
+    resolved = resolve_url(url)
+    catalog = Catalog(resolved, pool_pre_ping=False,
+                      connect_args={"connect_timeout": 5} if resolved.startswith("postgresql") else {})
     from ..certificates import client_certificate_thumbprint
     options = WorkerOptions(state_dir=state_dir or default_state_dir(), display_name=display_name, tags=tags,
                             max_tasks=max_tasks, drain_timeout=drain_timeout, cancel_grace=cancel_grace,
@@ -73,11 +75,6 @@ def run(url: str | None, display_name: str | None, tags: str | None, max_tasks: 
                               f"@WorkerAgentId = N'{agent.worker_agent_id}'", markup=False, highlight=False)
 
     sys.exit(agent.run(on_registered=announce))
-
-
-def _is_postgres(url: str | None) -> bool:
-    from ..connection import resolve_url
-    return resolve_url(url).startswith("postgresql")
 
 
 _UNIT = """\

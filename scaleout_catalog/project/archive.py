@@ -14,6 +14,7 @@ import stat
 import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
+from typing import Mapping
 
 MAX_MEMBERS = 10_000
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
@@ -100,9 +101,11 @@ def check_archive(stream: bytes) -> list[zipfile.ZipInfo]:
     return members
 
 
-def read_member(stream: bytes, name: str) -> bytes | None:
-    """One member's bytes (size-bounded), or None if the archive has no such member."""
-    members = {m.filename: m for m in check_archive(stream)}
+def read_member(stream: bytes, name: str, members: Mapping[str, zipfile.ZipInfo]) -> bytes | None:
+    """One member's bytes (size-bounded), or None if the archive has no such member.
+
+    members: the archive's members by name, as check_archive returned them (checked once).
+    """
     if name not in members:
         return None
     with zipfile.ZipFile(io.BytesIO(stream)) as archive, archive.open(members[name]) as src:

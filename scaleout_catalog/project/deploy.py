@@ -21,16 +21,20 @@ def load(path: Path) -> tuple[dict[str, Any], bytes]:
     if not path.is_file():
         raise ManifestError(str(path), None, "no such project directory or archive")
     stream = path.read_bytes()
-    check_archive(stream)
+    members = {m.filename: m for m in check_archive(stream)}
+
+    def read(rel: str) -> bytes | None:
+        return read_member(stream, rel, members)
+
     where = f"{path}!{MANIFEST_FILE}"
-    raw = read_member(stream, MANIFEST_FILE)
+    raw = read(MANIFEST_FILE)
     if raw is None:
         raise ManifestError(where, None, "not found: the archive must hold scaleout.toml at its root")
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ManifestError(where, None, f"not valid TOML: {exc}") from None
-    return validate_manifest(data, where, lambda m, f: find_function(m, f, lambda rel: read_member(stream, rel))), stream
+    return validate_manifest(data, where, lambda m, f: find_function(m, f, read)), stream
 
 
 def deploy(catalog: Catalog, path: Path, folder_name: str, create_folder: bool = False) -> tuple[dict[str, Any], int]:

@@ -344,8 +344,7 @@ class Worker:
             if attempt.process is not None and attempt.process.pid in exits:
                 attempt.process.exitcode = exits[attempt.process.pid]
                 attempt.exited = True
-                self._read_events(attempt)
-                self._decide(attempt)
+                self._read_events(attempt)      # reads to the end, then decides the outcome
 
     def _read_events(self, attempt: Attempt) -> None:
         events = attempt.process.events
