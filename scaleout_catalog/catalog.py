@@ -11,15 +11,10 @@ from sqlalchemy.engine import Engine
 
 from . import models
 from .connection import create_engine
-from .errors import CatalogConnectionError, InvalidArgumentValue, from_driver_error
+from .errors import CatalogConnectionError, from_driver_error
 from .models import from_row
 from .project.manifest import text_value
 from .procedures import PROCEDURES
-
-# Driver errors that mean "a value of the wrong form": 22P02 on PostgreSQL,
-# 8169 / 22018 (conversion failed) on SQL Server.
-_BAD_VALUE_STATES = {"22P02", "22018", "22007", "22008"}
-
 
 def sql_value(value: Any) -> str | None:
     """A parameter value as the catalog takes it (set_execution_parameter_value's text form)."""
@@ -53,9 +48,10 @@ class Catalog:
             raise TypeError(f"{name}() has no parameter {', '.join(sorted(unknown))}")
         given = [p.name for p in proc.params if p.name in params]
         values = {k: (str(v) if isinstance(v, UUID) else v) for k, v in params.items()}
-        sql = proc.render(self.dialect, given)
-        args: Mapping[str, Any] | tuple = values if self.dialect == "postgresql" else tuple(values[k] for k in given)
-        return self._execute(sql, args)
+        if self.dialect == "postgresql":
+            return self._execute(proc.render(self.dialect, given), values)
+        nulls = frozenset(k for k in given if values[k] is None)
+        return self._execute(proc.render(self.dialect, given, nulls), tuple(values[k] for k in given if k not in nulls))
 
     def query(self, sql: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         """Runs a short read (a view query) written with :name placeholders."""
@@ -83,10 +79,7 @@ class Catalog:
         error = from_driver_error(exc.orig)
         if error is not None:
             return error
-        state = getattr(exc.orig, "sqlstate", None) or (exc.orig.args[0] if exc.orig.args else None)
         first_line = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
-        if state in _BAD_VALUE_STATES:
-            return InvalidArgumentValue(f"27101: {first_line}")
         if exc.connection_invalidated or isinstance(exc, sa.exc.OperationalError):
             return CatalogConnectionError(f"cannot reach the catalog database: {first_line}")
         return exc

@@ -44,6 +44,31 @@ def create_engine(url: str | None = None, **kwargs) -> Engine:
     resolved = resolve_url(url)
     kwargs.setdefault("pool_pre_ping", True)
     try:
-        return sa.create_engine(resolved, **kwargs)
+        engine = sa.create_engine(resolved, **kwargs)
     except (ArgumentError, ImportError) as exc:
         raise CatalogConnectionError(f"cannot use database URL: {exc}") from None
+    if engine.dialect.name == "mssql":
+        import pyodbc
+        # uniqueidentifier values as uuid.UUID, as psycopg returns uuid: one type on both dialects.
+        pyodbc.native_uuid = True
+        tolerate_unknown_isolation_level(engine)
+    return engine
+
+
+def tolerate_unknown_isolation_level(engine: Engine) -> None:
+    """Lets SQLAlchemy's SQL Server dialect work where it cannot read the isolation level.
+
+    The dialect asks sys.system_views for it, which Babelfish lacks; it then has no default
+    isolation level and fails an assertion whenever an AUTOCOMMIT connection goes back to the
+    pool. READ COMMITTED is the default of SQL Server, Azure SQL and Babelfish alike.
+    """
+    dialect = engine.dialect
+    read = dialect.get_default_isolation_level
+
+    def get_default_isolation_level(dbapi_connection):
+        try:
+            return read(dbapi_connection)
+        except NotImplementedError:
+            return "READ COMMITTED"
+
+    dialect.get_default_isolation_level = get_default_isolation_level

@@ -125,13 +125,42 @@ ERRORS_BY_NUMBER: dict[int, type[CatalogError]] = {
 
 # The number is always the start of the catalog's own message text.
 _PREFIX = re.compile(r"(?:^|\]\s*)(27\d{3}): ")
-_ODBC_SUFFIX = re.compile(r"\s*\(\d+\)\s*\(SQL\w+\)\s*$")
+# pyodbc's message ends with the engine's native error number, then the ODBC call:
+# "[42000] [FreeTDS][SQL Server]Conversion failed ... (8169) (SQLExecDirectW)".
+_ODBC_SUFFIX = re.compile(r"\s*\((-?\d+)\)\s*\(SQL\w+\)\s*$")
+_ODBC_PREFIX = re.compile(r"^(?:\[[^\]]*\]\s*)+")
+
+# A value of the wrong form or size, refused by the engine before a procedure could check it:
+# SQLSTATEs on PostgreSQL (invalid text, datetime format or range, numeric range, string length) ...
+BAD_VALUE_SQLSTATES = frozenset({"22P02", "22018", "22007", "22008", "22003", "22001", "22P05"})
+# ... and SQL Server's native error numbers, which every ODBC driver reports alike (FreeTDS sends
+# conversion errors with SQLSTATE 42000, so the SQLSTATE cannot tell them apart).
+BAD_VALUE_NUMBERS = frozenset({
+    206,    # operand type clash
+    220, 232, 8115,   # arithmetic overflow
+    241, 242,   # date or time conversion failed / out of range
+    245,    # conversion failed
+    2628, 8152,   # string or binary data would be truncated
+    8114,   # error converting data type
+    8169,   # conversion to uniqueidentifier failed
+    13609,  # JSON text is not properly formatted
+})
 
 
 def catalog_error(number: int, message: str) -> CatalogError:
     """The exception for an SSIS error number (CatalogError for an unknown one)."""
     cls = ERRORS_BY_NUMBER.get(number, CatalogError)
     return cls(message, number)
+
+
+def native_error(orig: BaseException) -> tuple[int | None, str]:
+    """pyodbc's (native error number, message without the driver's [..] prefixes and suffix)."""
+    for arg in getattr(orig, "args", ()):
+        if isinstance(arg, str) and arg.startswith("["):
+            match = _ODBC_SUFFIX.search(arg)
+            text = _ODBC_PREFIX.sub("", arg[:match.start()] if match else arg).strip()
+            return (int(match.group(1)) if match else None), text
+    return None, str(orig).strip()
 
 
 def from_driver_error(orig: BaseException) -> CatalogError | None:
@@ -141,10 +170,17 @@ def from_driver_error(orig: BaseException) -> CatalogError | None:
         diag = getattr(orig, "diag", None)
         text = getattr(diag, "message_primary", None) or str(orig).splitlines()[0]
         return catalog_error(int(sqlstate), text)
+    args = getattr(orig, "args", ())
+    if (sqlstate or (args[0] if args and isinstance(args[0], str) else None)) in BAD_VALUE_SQLSTATES:
+        first_line = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+        return InvalidArgumentValue(f"27101: {first_line}")
     # pyodbc: args = (sqlstate, "[...][SQL Server]27243: Cannot find ...")
     for arg in getattr(orig, "args", ()):
         if isinstance(arg, str):
             match = _PREFIX.search(arg)
             if match:
                 return catalog_error(int(match.group(1)), _ODBC_SUFFIX.sub("", arg[match.start(1):]))
+    number, text = native_error(orig)
+    if number in BAD_VALUE_NUMBERS:
+        return InvalidArgumentValue(f"27101: {text.splitlines()[0] if text else 'invalid value'}")
     return None

@@ -10,6 +10,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
+from .sqlfiles import InstallError
+
 VERSION_TABLE = "scaleout_alembic_version"
 
 
@@ -25,13 +27,39 @@ def head() -> str:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    with engine.begin() as conn:
-        command.upgrade(_config(connection=conn), revision)
+    _migrate(engine, command.upgrade, revision)
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
-    with engine.begin() as conn:
-        command.downgrade(_config(connection=conn), revision)
+    _migrate(engine, command.downgrade, revision)
+
+
+def _migrate(engine: Engine, step, revision: str) -> None:
+    """Runs an Alembic step in one transaction, batch by batch (SQL Server and PostgreSQL DDL is
+    transactional); a failing batch rolls the whole step back, and the error says so."""
+    before = current(engine)
+    conn = engine.connect()
+    try:
+        transaction = conn.begin()
+        try:
+            step(_config(connection=conn), revision)
+            transaction.commit()
+        except InstallError as exc:
+            try:
+                transaction.rollback()
+            except Exception:  # noqa: BLE001  the engine may have ended the transaction itself
+                pass
+            raise InstallError(f"{exc}. {_state(engine, before)}") from None
+    finally:
+        conn.close()
+
+
+def _state(engine: Engine, before: str | None) -> str:
+    after = current(engine)
+    if after == before:
+        return f"Rolled back: nothing was changed, the catalog is still at revision {after or 'base (none)'}."
+    return (f"Some of it stayed: the catalog is now at revision {after or 'base'} (it was {before or 'base'}). "
+            "Fix the cause and run the command again.")
 
 
 def current(engine: Engine) -> str | None:

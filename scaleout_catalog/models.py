@@ -6,6 +6,8 @@ name, case-insensitively, because PostgreSQL folds WorkerAgentId to workeragenti
 from __future__ import annotations
 
 import dataclasses
+import functools
+import typing
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Mapping, TypeVar
@@ -15,13 +17,25 @@ T = TypeVar("T")
 
 
 def from_row(cls: type[T], row: Mapping[str, Any]) -> T:
-    """Builds `cls` from a row; each field reads the column whose name, without _ and case, matches."""
+    """Builds `cls` from a row; each field reads the column whose name, without _ and case, matches.
+
+    A UUID field takes a string too: pyodbc returns uniqueidentifier values as str.
+    """
     by_key = {k.replace("_", "").lower(): v for k, v in row.items()}
     values = {}
+    uuid_fields = _uuid_fields(cls)
     for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-        key = f.name.replace("_", "").lower()
-        values[f.name] = by_key.get(key)
+        value = by_key.get(f.name.replace("_", "").lower())
+        if f.name in uuid_fields and isinstance(value, str):
+            value = UUID(value)
+        values[f.name] = value
     return cls(**values)
+
+
+@functools.cache
+def _uuid_fields(cls: type) -> frozenset[str]:
+    hints = typing.get_type_hints(cls)
+    return frozenset(name for name, hint in hints.items() if hint is UUID or UUID in typing.get_args(hint))
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,14 @@ class Procedure:
     kind: Literal["command", "rows", "scalar"] = "command"
     output: Param | None = None   # an OUTPUT / INOUT parameter
 
-    def render(self, dialect: str, given: list[str]) -> str:
-        """The call text for the parameters named in `given` (others take their defaults)."""
+    def render(self, dialect: str, given: list[str], nulls: frozenset[str] = frozenset()) -> str:
+        """The call text for the parameters named in `given` (others take their defaults).
+
+        On SQL Server those named in `nulls` are written as a NULL literal: a NULL bound through
+        ODBC has no type (FreeTDS cannot describe parameters, so it goes as varchar), and
+        varchar does not convert implicitly to every type, varbinary(max) among them. The
+        literal takes the procedure parameter's own type. Callers pass no value for these.
+        """
         params = [p for p in self.params if p.name in given]
         if dialect == "postgresql":
             args = ", ".join(f"{p.name} => %({p.name})s::{p.pg_type}" for p in params)
@@ -39,7 +45,7 @@ class Procedure:
                 return f"CALL {target}"
             return f"SELECT * FROM {target}"
         if dialect == "mssql":
-            args = [f"@{p.mssql} = ?" for p in params]
+            args = [f"@{p.mssql} = NULL" if p.name in nulls else f"@{p.mssql} = ?" for p in params]
             if self.output is None:
                 return f"SET NOCOUNT ON; EXEC [{self.schema}].[{self.name}] " + ", ".join(args)
             out = self.output

@@ -30,11 +30,42 @@ def downgrade_file(dialect: str, revision: str) -> tuple[str, str]:
     return "downgrade.sql", revision_dir(dialect, revision).joinpath("downgrade.sql").read_text(encoding="utf-8")
 
 
-def batches(dialect: str, text: str) -> list[str]:
-    """The statements to send: T-SQL split on GO; a PostgreSQL file goes whole."""
+class Batch(str):
+    """One batch's text, knowing the line of its file it starts on."""
+
+    line: int
+
+    def __new__(cls, text: str, line: int) -> "Batch":
+        batch = super().__new__(cls, text)
+        batch.line = line
+        return batch
+
+
+def batches(dialect: str, text: str) -> list[Batch]:
+    """The statements to send: T-SQL split on GO lines, as sqlcmd does; a PostgreSQL file goes whole."""
     if dialect != "mssql":
-        return [text]
-    return [b.strip() for b in _GO.split(text) if b.strip()]
+        return [Batch(text, 1)]
+    out, start = [], 0
+    for match in [*_GO.finditer(text), None]:
+        end = match.start() if match else len(text)
+        chunk = text[start:end]
+        if chunk.strip():
+            skipped = len(chunk) - len(chunk.lstrip())
+            out.append(Batch(chunk.strip(), text.count("\n", 0, start + skipped) + 1))
+        start = match.end() if match else end
+    return out
+
+
+class InstallError(Exception):
+    """A batch of the catalog's SQL failed: names the file, the batch and the engine's own message."""
+
+
+def _describe(exc: BaseException) -> str:
+    from .errors import native_error
+    orig = getattr(exc, "orig", exc)
+    number, text = native_error(orig)
+    first = text.splitlines()[0] if text else type(orig).__name__
+    return f"{first} (error {number})" if number is not None else first
 
 
 def apply_revision(op, revision: str, direction: str) -> None:
@@ -49,10 +80,16 @@ def apply_revision(op, revision: str, direction: str) -> None:
                 separator = "\nGO\n" if dialect == "mssql" else "\n"
                 label = f"-- {revision}/{name}\n" if number == 0 else ""
                 context.impl.static_output(f"{label}{batch}{separator}")
-            else:
-                # The DBAPI cursor, without parameters: the driver then leaves % and ? alone.
-                cursor = op.get_bind().connection.dbapi_connection.cursor()
-                try:
-                    cursor.execute(batch)
-                finally:
-                    cursor.close()
+                continue
+            # The DBAPI cursor, without parameters: the driver then leaves % and ? alone.
+            cursor = op.get_bind().connection.dbapi_connection.cursor()
+            try:
+                cursor.execute(batch)
+                while dialect == "mssql" and cursor.nextset():
+                    pass   # a later statement's error only surfaces when its result is reached
+            except Exception as exc:
+                first_line = batch.splitlines()[0]
+                raise InstallError(f"{revision}/{name}, line {batch.line} ({first_line[:80]}): "
+                                   f"{_describe(exc)}") from exc
+            finally:
+                cursor.close()

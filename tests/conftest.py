@@ -5,7 +5,8 @@ else an embedded PostgreSQL started for the session. The catalog is installed on
 into a template database through Alembic; every test gets a fresh copy of it.
 
 SQL Server: SCALEOUT_TEST_MSSQL_URL (e.g. mssql://sa:Pass@host:1433/master?driver=ODBC+Driver+18+for+SQL+Server
-&TrustServerCertificate=yes); every test gets a fresh database with the catalog upgraded into it.
+&TrustServerCertificate=yes, or a Babelfish server through FreeTDS), else a container that pytest-docker
+starts where a Docker engine is present; every test gets a fresh database with the catalog upgraded into it.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ import sqlalchemy as sa
 
 from helpers import PgServer
 from scaleout_catalog import Catalog, migrate
-from scaleout_catalog.connection import resolve_url
+from scaleout_catalog.connection import create_engine
 
 _counter = itertools.count()
 RUN_ID = uuid.uuid4().hex[:8]
@@ -48,7 +49,8 @@ def pg_server():
 
 def pytest_report_header(config):
     lines = ["PostgreSQL: " + (os.environ.get("SCALEOUT_TEST_PG_URL") or "embedded (no SCALEOUT_TEST_PG_URL)")]
-    lines.append("SQL Server: " + (os.environ.get("SCALEOUT_TEST_MSSQL_URL") or MSSQL_SKIP_REASON))
+    lines.append("SQL Server: " + (MSSQL_URL or ("a container from tests/mssql-compose.yml (pytest-docker)" if DOCKER
+                                                 else MSSQL_SKIP_REASON)))
     return lines
 
 
@@ -88,30 +90,65 @@ def _docker_engine_available() -> bool:
 
 
 MSSQL_URL = os.environ.get("SCALEOUT_TEST_MSSQL_URL")
+DOCKER = not MSSQL_URL and _docker_engine_available()
 MSSQL_SKIP_REASON = (
-    "skipped: no SQL Server. Set SCALEOUT_TEST_MSSQL_URL to a SQL Server 2017+ login that may create databases"
-    + ("" if MSSQL_URL or not _docker_engine_available() else
-       " (a Docker engine is present: docker compose -f tests/mssql-compose.yml up -d, then set the URL)"))
+    "skipped: no SQL Server. Set SCALEOUT_TEST_MSSQL_URL to a SQL Server 2017+ (or Babelfish) login that may "
+    "create databases and logins")
+
+
+@pytest.fixture(scope="session")
+def mssql_server(request):
+    """The SQL Server the suite runs against: SCALEOUT_TEST_MSSQL_URL, else one that pytest-docker
+    starts from tests/mssql-compose.yml where a Docker engine is present, else the tests skip."""
+    from helpers import MssqlServer
+    if MSSQL_URL:
+        return MssqlServer(MSSQL_URL)
+    if not DOCKER:
+        pytest.skip(MSSQL_SKIP_REASON)
+    services = request.getfixturevalue("docker_services")
+    port = services.port_for("mssql", 1433)
+    server = MssqlServer(f"mssql://sa:{MSSQL_COMPOSE_PASSWORD}@127.0.0.1:{port}/master"
+                         "?driver=ODBC+Driver+18+for+SQL+Server&TrustServerCertificate=yes")
+
+    def ready() -> bool:
+        try:
+            server.execute("SELECT 1")
+            return True
+        except Exception:  # noqa: BLE001  still starting
+            return False
+    services.wait_until_responsive(check=ready, timeout=180, pause=2)
+    return server
+
+
+MSSQL_COMPOSE_PASSWORD = "Scaleout-Test-1"   # tests/mssql-compose.yml's MSSQL_SA_PASSWORD
+
+
+@pytest.fixture(scope="session")
+def docker_compose_file():
+    return os.path.join(os.path.dirname(__file__), "mssql-compose.yml")
 
 
 @pytest.fixture
-def mssql_catalog():
-    if not MSSQL_URL:
-        pytest.skip(MSSQL_SKIP_REASON)
-    master = sa.create_engine(resolve_url(MSSQL_URL), isolation_level="AUTOCOMMIT")
+def mssql_database(mssql_server):
+    """A fresh database with the catalog upgraded into it; dropped afterwards, even if set-up fails."""
     name = f"scaleout_t_{RUN_ID}_{next(_counter)}"
-    with master.connect() as conn:
-        conn.exec_driver_sql(f"CREATE DATABASE [{name}]")
-    url = sa.engine.make_url(resolve_url(MSSQL_URL)).set(database=name)
-    engine = sa.create_engine(url)
-    migrate.upgrade(engine)
-    catalog = Catalog(engine)
+    mssql_server.create_database(name)
+    try:
+        engine = create_engine(mssql_server.url_for(name))
+        try:
+            migrate.upgrade(engine)
+        finally:
+            engine.dispose()
+        yield name
+    finally:
+        mssql_server.drop_database(name)
+
+
+@pytest.fixture
+def mssql_catalog(mssql_server, mssql_database):
+    catalog = Catalog(mssql_server.url_for(mssql_database))
     yield catalog
     catalog.dispose()
-    with master.connect() as conn:
-        conn.exec_driver_sql(f"ALTER DATABASE [{name}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE")
-        conn.exec_driver_sql(f"DROP DATABASE [{name}]")
-    master.dispose()
 
 
 @pytest.fixture(params=["postgresql", "mssql"])
@@ -122,6 +159,18 @@ def catalog(request):
     return request.getfixturevalue("mssql_catalog")
 
 
+@pytest.fixture
+def server(request, catalog):
+    """The server `catalog` lives on (a PgServer or an MssqlServer)."""
+    return request.getfixturevalue("pg_server" if catalog.dialect == "postgresql" else "mssql_server")
+
+
+@pytest.fixture
+def catalog_url(catalog) -> str:
+    """The URL of `catalog`'s database, with its password: what a worker is started with."""
+    return catalog.engine.url.render_as_string(hide_password=False)
+
+
 # -- real worker processes -------------------------------------------------------------------
 
 @pytest.fixture
@@ -129,9 +178,20 @@ def pg_url(pg_server, pg_database) -> str:
     return pg_server.url_for(pg_database)
 
 
-@pytest.fixture
-def workers(pg_url, pg_catalog, tmp_path):
+def _workers(url, catalog, root):
     from workers import Workers
-    started = Workers(pg_url, tmp_path / "workers", pg_catalog)
+    started = Workers(url, root, catalog)
     yield started
     started.stop_all()
+
+
+@pytest.fixture
+def workers(catalog, catalog_url, tmp_path):
+    """Real `scaleout worker run` processes on `catalog`, on every backend; all stopped afterwards."""
+    yield from _workers(catalog_url, catalog, tmp_path / "workers")
+
+
+@pytest.fixture
+def pg_workers(pg_url, pg_catalog, tmp_path):
+    """The same, for the tests that need PostgreSQL itself (psql, LISTEN, the CLI's embedded default)."""
+    yield from _workers(pg_url, pg_catalog, tmp_path / "workers")

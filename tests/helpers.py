@@ -109,8 +109,14 @@ def _libpq(url: str) -> str:
     return sa.engine.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+def login_name(role: str | None) -> str:
+    return f"so_{(role or 'norole').replace('ssis_', '')}_{uuid.uuid4().hex[:6]}"
+
+
 class PgServer:
     """A PostgreSQL server the tests may create databases and roles on."""
+
+    dialect = "postgresql"
 
     def __init__(self, url: str, description: str) -> None:
         self.admin_url = resolve_url(url)          # SQLAlchemy form, on the maintenance database
@@ -136,6 +142,85 @@ class PgServer:
     def version(self) -> str:
         with self.admin() as conn:
             return conn.execute("SHOW server_version").fetchone()[0]
+
+    def create_login(self, database: str, role: str | None, name: str | None = None) -> str:
+        """A new login in `role` (None: in no role); returns the URL it connects to `database` with."""
+        name = name or login_name(role)
+        with self.admin() as conn:
+            conn.execute(f'CREATE ROLE "{name}" LOGIN' + (f' IN ROLE {role}' if role else ""))
+        return self.url_for(database, name)
+
+    def drop_login(self, database: str, url: str) -> None:
+        with self.admin() as conn:
+            conn.execute(f'DROP ROLE IF EXISTS "{sa.engine.make_url(url).username}"')
+
+
+class MssqlServer:
+    """A SQL Server (or Babelfish) the tests may create databases and logins on."""
+
+    dialect = "mssql"
+
+    def __init__(self, url: str) -> None:
+        from scaleout_catalog.connection import create_engine
+        self.admin_url = resolve_url(url)
+        # No pool: a connection that ran USE must not serve the next call.
+        self.engine = create_engine(self.admin_url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+        self.description = f"SQL Server ({sa.engine.make_url(self.admin_url).render_as_string()})"
+
+    def execute(self, sql: str, *params: Any) -> list[tuple]:
+        """One batch on the server's own database, autocommit; the rows of its first result, if any."""
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute(sql, *params)
+            rows = [tuple(r) for r in cursor.fetchall()] if cursor.description else []
+            while cursor.nextset():
+                pass
+            return rows
+        finally:
+            raw.close()
+
+    def url_for(self, database: str, user: str | None = None, password: str | None = None) -> str:
+        u = sa.engine.make_url(self.admin_url).set(database=database)
+        if user is not None:
+            u = u.set(username=user, password=password)
+        return u.render_as_string(hide_password=False)
+
+    def create_database(self, name: str) -> None:
+        self.execute(f"CREATE DATABASE [{name}]")
+
+    def drop_database(self, name: str) -> None:
+        try:   # SQL Server: end other sessions first; Babelfish has no SINGLE_USER and needs none
+            self.execute(f"ALTER DATABASE [{name}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE")
+        except Exception:  # noqa: BLE001
+            pass
+        self.execute(f"IF DB_ID(N'{name}') IS NOT NULL DROP DATABASE [{name}]")
+
+    def version(self) -> str:
+        return self.execute("SELECT @@VERSION")[0][0].splitlines()[0]
+
+    def create_login(self, database: str, role: str | None, name: str | None = None) -> str:
+        name = name or login_name(role)
+        password = "Aa1!" + uuid.uuid4().hex
+        self.execute(f"CREATE LOGIN [{name}] WITH PASSWORD = N'{password}'")
+        self.execute(f"USE [{database}]; CREATE USER [{name}] FOR LOGIN [{name}];"
+                     + (f" ALTER ROLE [{role}] ADD MEMBER [{name}];" if role else ""))
+        return self.url_for(database, name, password)
+
+    def drop_login(self, database: str, url: str) -> None:
+        name = sa.engine.make_url(url).username
+        self.execute(f"USE [{database}]; IF USER_ID(N'{name}') IS NOT NULL DROP USER [{name}];")
+        self.execute(f"IF SUSER_ID(N'{name}') IS NOT NULL DROP LOGIN [{name}]")
+
+
+def permission_denied(exc: BaseException) -> bool:
+    """The database itself refused the caller: no EXECUTE or SELECT privilege."""
+    orig = getattr(exc, "orig", exc)
+    if isinstance(orig, psycopg.errors.InsufficientPrivilege):
+        return True
+    from scaleout_catalog.errors import native_error
+    number, text = native_error(orig)
+    return number in (229, 230, 262, 297, 300, 916) or "permission denied" in text.lower()
 
 
 def benchmark_server(url: str | None) -> PgServer:

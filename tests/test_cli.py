@@ -87,9 +87,9 @@ def test_deploy_and_list_what_is_deployed(pg_url, pg_catalog):
 
 # -- execute and executions -----------------------------------------------------------------------
 
-def test_execute_wait_succeeds_with_exit_0_and_prints_the_log(pg_url, pg_catalog, workers):
+def test_execute_wait_succeeds_with_exit_0_and_prints_the_log(pg_url, pg_catalog, pg_workers):
     deploy_test_project(pg_catalog)
-    worker = workers.start_enabled("w1")
+    worker = pg_workers.start_enabled("w1")
     result = scaleout("execute", FOLDER, PROJECT, "hello", "--param", "Lines=2",
                       "--param", "$Project::Environment=staging", "--wait", url=pg_url)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -102,9 +102,9 @@ def test_execute_wait_succeeds_with_exit_0_and_prints_the_log(pg_url, pg_catalog
     assert values["Lines"] == "2" and values["Environment"] == "staging"
 
 
-def test_execute_wait_fails_with_exit_4_after_its_retries_and_prints_the_traceback(pg_url, pg_catalog, workers):
+def test_execute_wait_fails_with_exit_4_after_its_retries_and_prints_the_traceback(pg_url, pg_catalog, pg_workers):
     deploy_test_project(pg_catalog)
-    worker = workers.start_enabled("w1")
+    worker = pg_workers.start_enabled("w1")
     result = scaleout("execute", FOLDER, PROJECT, "fail", "--retry-count", "1", "--worker",
                       str(worker.worker_agent_id), "--wait", url=pg_url)
     assert result.returncode == 4, result.stdout + result.stderr
@@ -114,9 +114,9 @@ def test_execute_wait_fails_with_exit_4_after_its_retries_and_prints_the_traceba
     assert (execution.status, execution.executed_count) == (4, 2)
 
 
-def test_executions_list_show_logs_and_stop(pg_url, pg_catalog, workers):
+def test_executions_list_show_logs_and_stop(pg_url, pg_catalog, pg_workers):
     deploy_test_project(pg_catalog)
-    workers.start_enabled("w1")
+    pg_workers.start_enabled("w1")
     started = scaleout("execute", FOLDER, PROJECT, "sleep", "--param", "Seconds=60", "--param", "Interval=0.2",
                        url=pg_url)
     assert started.returncode == 0

@@ -30,3 +30,19 @@ def test_other_driver_errors_are_not_catalog_errors():
 @pytest.mark.parametrize("number", sorted(errors.ERRORS_BY_NUMBER))
 def test_every_class_has_its_own_number(number):
     assert errors.ERRORS_BY_NUMBER[number].number == number
+
+
+def test_a_conversion_error_maps_to_27101_by_its_native_number_whatever_the_sqlstate():
+    # FreeTDS reports SQL Server's conversion errors with SQLSTATE 42000: only the number says what it is.
+    exc = OdbcError("42000", "[42000] [FreeTDS][SQL Server]Conversion failed when converting from a character "
+                             "string to uniqueidentifier. (8169) (SQLExecDirectW)")
+    error = errors.from_driver_error(exc)
+    assert isinstance(error, errors.InvalidArgumentValue)
+    assert error.message == "27101: Conversion failed when converting from a character string to uniqueidentifier."
+
+
+def test_other_native_numbers_are_not_catalog_errors():
+    exc = OdbcError("42000", "[42000] [FreeTDS][SQL Server]Could not find stored procedure 'x'. (2812) "
+                             "(SQLExecDirectW)")
+    assert errors.from_driver_error(exc) is None
+    assert errors.native_error(exc) == (2812, "Could not find stored procedure 'x'.")

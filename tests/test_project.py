@@ -145,7 +145,7 @@ def test_a_deployed_archive_deploys_like_its_directory(pg_catalog, tmp_path):
     assert manifest["name"] == PROJECT and len(manifest["packages"]) == 6
 
 
-def test_a_parameter_of_the_wrong_type_is_refused_before_anything_runs(pg_catalog, workers):
+def test_a_parameter_of_the_wrong_type_is_refused_before_anything_runs(pg_catalog, pg_workers):
     deploy_test_project(pg_catalog)
     execution_id = pg_catalog.create_execution(FOLDER, PROJECT, "sleep")
     before = snapshot(pg_catalog)
@@ -154,12 +154,12 @@ def test_a_parameter_of_the_wrong_type_is_refused_before_anything_runs(pg_catalo
     assert snapshot(pg_catalog) == before
 
 
-def test_the_worker_refuses_an_unsafe_archive_that_reached_the_catalog(pg_catalog, workers):
+def test_the_worker_refuses_an_unsafe_archive_that_reached_the_catalog(pg_catalog, pg_workers):
     """deploy_project stores opaque bytes: a project deployed around `scaleout deploy` is still checked."""
     pg_catalog.create_folder(FOLDER)
     manifest = {"name": PROJECT, "version": "1", "packages": [{"name": "noop", "entry_point": "m:run"}]}
     pg_catalog.deploy_project(FOLDER, PROJECT, _zip([("../escape.py", b"x")]), manifest)
-    worker = workers.start_enabled("w1")
+    worker = pg_workers.start_enabled("w1")
     execution_id = run_execution(pg_catalog, "noop")
     e = wait_terminal(pg_catalog, [execution_id], 30)[execution_id]
     assert e.status == 4
@@ -169,11 +169,11 @@ def test_the_worker_refuses_an_unsafe_archive_that_reached_the_catalog(pg_catalo
     assert not (worker.state_dir / "escape.py").exists() and not (worker.state_dir.parent / "escape.py").exists()
 
 
-def test_an_unknown_entry_point_fails_the_execution_with_the_import_error(pg_catalog, workers):
+def test_an_unknown_entry_point_fails_the_execution_with_the_import_error(pg_catalog, pg_workers):
     pg_catalog.create_folder(FOLDER)
     manifest = {"name": PROJECT, "version": "1", "packages": [{"name": "noop", "entry_point": "m:missing"}]}
     pg_catalog.deploy_project(FOLDER, PROJECT, _zip([]), manifest)
-    workers.start_enabled("w1")
+    pg_workers.start_enabled("w1")
     execution_id = run_execution(pg_catalog, "noop")
     assert wait_terminal(pg_catalog, [execution_id], 30)[execution_id].status == 4
     errors_logged = [m.message for m in pg_catalog.operation_messages(execution_id) if m.message_type == 120]

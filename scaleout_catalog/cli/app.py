@@ -69,9 +69,10 @@ class ScaleoutGroup(click.Group):
 
     def invoke(self, ctx: click.Context):
         from ..project import ArchiveError, ManifestError
+        from ..sqlfiles import InstallError
         try:
             return super().invoke(ctx)
-        except (CatalogError, CatalogConnectionError, ManifestError, ArchiveError) as exc:
+        except (CatalogError, CatalogConnectionError, ManifestError, ArchiveError, InstallError) as exc:
             if ctx.meta.get("debug"):
                 raise
             if isinstance(exc, CatalogError):

@@ -1,5 +1,10 @@
 -- scaleout_catalog, SQL Server: schemas and the four SSISDB roles.
 -- Runs on SQL Server 2017+, Azure SQL Managed Instance and Babelfish for PostgreSQL.
+-- Every file starts with ANSI_NULLS and QUOTED_IDENTIFIER ON: SQL Server binds both to a procedure,
+-- view or function when it is created, filtered indexes need them, and sqlcmd defaults QUOTED_IDENTIFIER to OFF.
+SET ANSI_NULLS ON;
+SET QUOTED_IDENTIFIER ON;
+GO
 IF SCHEMA_ID(N'catalog') IS NULL EXEC (N'CREATE SCHEMA [catalog] AUTHORIZATION [dbo]');
 GO
 IF SCHEMA_ID(N'internal') IS NULL EXEC (N'CREATE SCHEMA [internal] AUTHORIZATION [dbo]');

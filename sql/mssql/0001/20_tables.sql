@@ -1,4 +1,7 @@
 -- scaleout_catalog, SQL Server: tables (schema internal). Same names and meanings as sql/postgresql.
+SET ANSI_NULLS ON;
+SET QUOTED_IDENTIFIER ON;
+GO
 CREATE TABLE [internal].[catalog_properties] (
     [property_name]  nvarchar(256) NOT NULL CONSTRAINT [PK_catalog_properties] PRIMARY KEY,
     [property_value] nvarchar(256) NOT NULL

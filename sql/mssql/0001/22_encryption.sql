@@ -2,6 +2,9 @@
 -- a symmetric key (AES-256) protected by a certificate in the catalog database, the
 -- certificate by the database master key. Callers get no permission on either; only
 -- the two helpers below, which run as the owner, encrypt and decrypt.
+SET ANSI_NULLS ON;
+SET QUOTED_IDENTIFIER ON;
+GO
 IF NOT EXISTS (SELECT 1 FROM sys.symmetric_keys WHERE [name] = N'##MS_DatabaseMasterKey##')
 BEGIN
     DECLARE @password nvarchar(128) = CONCAT(CONVERT(nvarchar(36), NEWID()), N'#Aa1', CONVERT(nvarchar(36), NEWID()));

@@ -2,6 +2,9 @@
 -- Every catalog error is raised with THROW 50000 and a message that starts with the
 -- SSIS error number, "NNNNN: ", which clients read as the number (user errors cannot
 -- reuse the engine's own 27xxx message ids).
+SET ANSI_NULLS ON;
+SET QUOTED_IDENTIFIER ON;
+GO
 CREATE PROCEDURE [internal].[raise_error]
     @number  int,
     @message nvarchar(2000)
@@ -26,6 +29,22 @@ RETURNS int
 AS
 BEGIN
     RETURN (SELECT CONVERT(int, [property_value]) FROM [internal].[catalog_properties] WHERE [property_name] = @name);
+END
+GO
+-- Lower-case hex of up to 64 bytes (a SHA-256 is 32). CONVERT(char(64), @bytes, 2) would do, but
+-- Babelfish ignores the style argument there.
+CREATE FUNCTION [internal].[to_hex] (@bytes varbinary(64))
+RETURNS varchar(128)
+AS
+BEGIN
+    DECLARE @hex varchar(128) = '', @i int = 1, @byte int;
+    WHILE @i <= DATALENGTH(@bytes)
+    BEGIN
+        SET @byte = CONVERT(int, SUBSTRING(@bytes, @i, 1));
+        SET @hex = CONCAT(@hex, SUBSTRING('0123456789abcdef', @byte / 16 + 1, 1), SUBSTRING('0123456789abcdef', @byte % 16 + 1, 1));
+        SET @i += 1;
+    END;
+    RETURN @hex;
 END
 GO
 -- 1 when @value is a valid literal of the SSIS data type @type.

@@ -1,4 +1,7 @@
 -- scaleout_catalog, SQL Server: the public views, with SSIS's column names.
+SET ANSI_NULLS ON;
+SET QUOTED_IDENTIFIER ON;
+GO
 CREATE VIEW [catalog].[worker_agents]
 AS
 SELECT w.[worker_agent_id] AS [WorkerAgentId],
@@ -15,7 +18,8 @@ SELECT w.[worker_agent_id] AS [WorkerAgentId],
        w.[certificate_thumbprint] AS [CertificateThumbprint],
        w.[max_tasks] AS [MaxTasks],
        (SELECT COUNT(*) FROM [internal].[tasks] AS t
-        WHERE t.[worker_agent_id] = w.[worker_agent_id] AND t.[status] = 2) AS [RunningTasks]
+        WHERE t.[worker_agent_id] = w.[worker_agent_id] AND t.[status] = 2) AS [RunningTasks],
+       w.[machine_name] AS [ComputerName]   -- the name SSIS's walkthrough selects; the same as MachineName
 FROM [internal].[worker_agents] AS w;
 GO
 CREATE VIEW [catalog].[master_properties]

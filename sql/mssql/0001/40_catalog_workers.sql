@@ -1,5 +1,8 @@
 -- scaleout_catalog, SQL Server: worker management ([catalog]), for DBAs and admins.
 -- Every procedure validates its parameters first and raises SSIS's error numbers.
+SET ANSI_NULLS ON;
+SET QUOTED_IDENTIFIER ON;
+GO
 CREATE PROCEDURE [catalog].[enable_worker_agent]
     @WorkerAgentId uniqueidentifier
 AS
@@ -46,7 +49,7 @@ END
 GO
 CREATE PROCEDURE [catalog].[set_worker_agent_property]
     @WorkerAgentId uniqueidentifier,
-    @PropertyName  nvarchar(256),
+    @PropertyName  nvarchar(4000),
     @PropertyValue nvarchar(max)
 AS
 BEGIN
@@ -74,8 +77,8 @@ BEGIN
 END
 GO
 CREATE PROCEDURE [catalog].[configure_catalog]
-    @property_name  nvarchar(255),
-    @property_value nvarchar(255)
+    @property_name  nvarchar(4000),   -- wider than the column: a longer value is refused, not cut
+    @property_value nvarchar(4000)
 AS
 BEGIN
     SET NOCOUNT ON;

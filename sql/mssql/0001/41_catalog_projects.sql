@@ -1,6 +1,11 @@
 -- scaleout_catalog, SQL Server: folders and project deployment ([catalog]).
+SET ANSI_NULLS ON;
+SET QUOTED_IDENTIFIER ON;
+GO
+-- Names are declared wider than their columns, so that the length checks can fire:
+-- SQL Server silently cuts an argument to its parameter's declared size.
 CREATE PROCEDURE [catalog].[create_folder]
-    @folder_name nvarchar(128),
+    @folder_name nvarchar(4000),
     @folder_id   bigint = NULL OUTPUT
 AS
 BEGIN
@@ -73,8 +78,8 @@ GO
 -- @project_stream is the archive (opaque bytes); @project_manifest (an extension, trailing
 -- and optional in form but required here) is the manifest as JSON.
 CREATE PROCEDURE [catalog].[deploy_project]
-    @folder_name      nvarchar(128),
-    @project_name     nvarchar(128),
+    @folder_name      nvarchar(4000),
+    @project_name     nvarchar(4000),
     @project_stream   varbinary(max),
     @operation_id     bigint = NULL OUTPUT,
     @project_manifest nvarchar(max) = NULL
@@ -97,7 +102,7 @@ BEGIN
             JSON_VALUE(@project_manifest, N'$.name'), N''' in the project manifest. Deploy under the manifest''s name.');
         EXEC [internal].[raise_error] 27101, @message;
     END;
-    IF LEN(LTRIM(RTRIM(@project_name))) = 0
+    IF LEN(LTRIM(RTRIM(@project_name))) = 0 OR LEN(@project_name) > 128
         EXEC [internal].[raise_error] 27101, N'The value for @project_name is not valid. A project name has 1 to 128 characters.';
     SET @packages = JSON_QUERY(@project_manifest, N'$.packages');
     IF @packages IS NULL OR LEFT(LTRIM(@packages), 1) <> N'[' OR NOT EXISTS (SELECT 1 FROM OPENJSON(@packages))
@@ -154,7 +159,7 @@ BEGIN
     END;
     INSERT INTO [internal].[object_versions] ([project_id], [version], [project_stream], [project_checksum], [created_by])
     VALUES (@project_id, JSON_VALUE(@project_manifest, N'$.version'), @project_stream,
-            LOWER(CONVERT(char(64), HASHBYTES('SHA2_256', @project_stream), 2)), SUSER_SNAME());
+            [internal].[to_hex](HASHBYTES('SHA2_256', @project_stream)), SUSER_SNAME());
     SET @lsn = SCOPE_IDENTITY();
     INSERT INTO [internal].[packages] ([project_version_lsn], [name], [entry_point], [description])
     SELECT @lsn, k.[name], k.[entry_point], k.[description]

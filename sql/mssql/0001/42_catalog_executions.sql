@@ -1,5 +1,8 @@
 -- scaleout_catalog, SQL Server: executions ([catalog]), the "run packages in Scale Out" flow.
 -- Finds an execution the caller may see (its creator, or an admin); raises 27103 otherwise.
+SET ANSI_NULLS ON;
+SET QUOTED_IDENTIFIER ON;
+GO
 CREATE PROCEDURE [internal].[execution_for_caller]
     @execution_id bigint,
     @status       int = NULL OUTPUT,
@@ -22,9 +25,9 @@ BEGIN
 END
 GO
 CREATE PROCEDURE [catalog].[create_execution]
-    @folder_name     nvarchar(128),
-    @project_name    nvarchar(128),
-    @package_name    nvarchar(260),
+    @folder_name     nvarchar(4000),   -- wider than the columns: see create_folder
+    @project_name    nvarchar(4000),
+    @package_name    nvarchar(4000),
     @reference_id    bigint = NULL,
     @use32bitruntime bit = 0,
     @runinscaleout   bit = NULL,
@@ -128,7 +131,7 @@ GO
 CREATE PROCEDURE [catalog].[set_execution_parameter_value]
     @execution_id    bigint,
     @object_type     smallint,
-    @parameter_name  nvarchar(128),
+    @parameter_name  nvarchar(4000),
     @parameter_value sql_variant
 AS
 BEGIN

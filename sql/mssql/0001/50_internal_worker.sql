@@ -3,13 +3,16 @@
 -- the caller must be the login that registered it, and every call about a claimed task
 -- carries the claim's @LeaseToken (the fencing token).
 -- Task status: 1 queued, 2 running, 4 failed, 5 succeeded, 6 cancelled; attempts add 7 (lease expired).
+SET ANSI_NULLS ON;
+SET QUOTED_IDENTIFIER ON;
+GO
 CREATE PROCEDURE [internal].[update_worker_agent_status]
     @WorkerAgentId         uniqueidentifier,
-    @MachineName           nvarchar(256),
-    @DisplayName           nvarchar(256) = NULL,
+    @MachineName           nvarchar(4000),          -- wider than the columns, so that the checks fire
+    @DisplayName           nvarchar(4000) = NULL,
     @Tags                  nvarchar(max) = NULL,
     @MaxTasks              int = NULL,
-    @CertificateThumbprint nvarchar(128) = NULL
+    @CertificateThumbprint nvarchar(4000) = NULL
 AS
 BEGIN
     SET NOCOUNT ON;
@@ -18,6 +21,10 @@ BEGIN
         @warning nvarchar(2048);
     EXEC [internal].[require_worker_agent_id] @WorkerAgentId, N'WorkerAgentId';
     IF @MachineName IS NULL EXEC [internal].[null_argument] N'MachineName';
+    IF LEN(@MachineName) > 256 OR LEN(@DisplayName) > 256
+        EXEC [internal].[raise_error] 27101, N'The value for @MachineName or @DisplayName is longer than 256 characters. Pass a shorter name.';
+    IF LEN(@CertificateThumbprint) > 128
+        EXEC [internal].[raise_error] 27101, N'The value for @CertificateThumbprint is longer than 128 characters. Pass the certificate''s SHA-256 thumbprint.';
     IF @MaxTasks IS NOT NULL AND (@MaxTasks < 1 OR @MaxTasks > 1024)
         EXEC [internal].[raise_error] 27101, N'The value for @MaxTasks is not valid. Pass a whole number from 1 to 1024.';
     BEGIN TRANSACTION;
@@ -63,13 +70,15 @@ GO
 -- A worker announces the thumbprint of the certificate it is about to switch to (see PostgreSQL).
 CREATE PROCEDURE [internal].[announce_worker_certificate]
     @WorkerAgentId         uniqueidentifier,
-    @CertificateThumbprint nvarchar(128)
+    @CertificateThumbprint nvarchar(4000)
 AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
     DECLARE @machine_name nvarchar(256);
     IF @CertificateThumbprint IS NULL EXEC [internal].[null_argument] N'CertificateThumbprint';
+    IF LEN(@CertificateThumbprint) > 128
+        EXEC [internal].[raise_error] 27101, N'The value for @CertificateThumbprint is longer than 128 characters. Pass the certificate''s SHA-256 thumbprint.';
     EXEC [internal].[authorize_worker] @WorkerAgentId, 0, @machine_name OUTPUT;
     UPDATE [internal].[worker_agents] SET [next_certificate_thumbprint] = @CertificateThumbprint
     WHERE [worker_agent_id] = @WorkerAgentId;
@@ -92,15 +101,15 @@ BEGIN
     EXEC [internal].[authorize_worker] @WorkerAgentId, 1, @machine_name OUTPUT;
     SET @lease = [internal].[catalog_property_int](N'WORKER_LEASE_SECONDS');
     BEGIN TRANSACTION;
-    UPDATE t
-    SET [status] = 2, [executed_count] = t.[executed_count] + 1, [worker_agent_id] = @WorkerAgentId,
+    -- No alias and no FROM on this UPDATE: Babelfish returns stale OUTPUT rows for UPDATE alias ... FROM.
+    UPDATE [internal].[tasks]
+    SET [status] = 2, [executed_count] = [executed_count] + 1, [worker_agent_id] = @WorkerAgentId,
         [ready_for_dispatch_time] = NULL, [expired_time] = DATEADD(second, @lease, @now), [last_pickup_time] = @now,
         [lease_token] = NEWID(), [last_updated_time] = @now
     OUTPUT inserted.[task_id], inserted.[execution_id], inserted.[lease_token], inserted.[executed_count],
            inserted.[max_executed_count], inserted.[expired_time], inserted.[input_data]
     INTO @claimed
-    FROM [internal].[tasks] AS t
-    WHERE t.[task_id] IN (
+    WHERE [task_id] IN (
         SELECT TOP (@MaxTasks) q.[task_id]
         FROM [internal].[tasks] AS q WITH (UPDLOCK, READPAST, ROWLOCK)
         WHERE q.[status] = 1

@@ -1,5 +1,8 @@
 -- scaleout_catalog, SQL Server: least privilege by role. Procedures and views reach the
 -- tables through ownership chaining (all owned by dbo), so roles need no table rights.
+SET ANSI_NULLS ON;
+SET QUOTED_IDENTIFIER ON;
+GO
 GRANT EXECUTE ON SCHEMA::[catalog] TO [ssis_admin];
 GRANT SELECT ON SCHEMA::[catalog] TO [ssis_admin];
 GRANT EXECUTE ON [catalog].[create_execution] TO [ssis_cluster_executor];

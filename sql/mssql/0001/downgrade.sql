@@ -1,4 +1,7 @@
 -- scaleout_catalog, SQL Server: removes revision 0001 (the whole catalog), objects first, then schemas and roles.
+SET ANSI_NULLS ON;
+SET QUOTED_IDENTIFIER ON;
+GO
 DECLARE @sql nvarchar(max) = N'';
 SELECT @sql = @sql + CONCAT(N'DROP PROCEDURE ', QUOTENAME(SCHEMA_NAME(p.[schema_id])), N'.', QUOTENAME(p.[name]), N';')
 FROM sys.procedures AS p WHERE p.[schema_id] IN (SCHEMA_ID(N'catalog'), SCHEMA_ID(N'internal'));

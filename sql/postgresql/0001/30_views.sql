@@ -17,7 +17,8 @@ SELECT w.worker_agent_id        AS WorkerAgentId,
             WHERE p.property_name = 'WORKER_ONLINE_WINDOW_SECONDS')))::integer AS IsOnline,
        w.certificate_thumbprint AS CertificateThumbprint,
        w.max_tasks              AS MaxTasks,
-       (SELECT count(*) FROM internal.tasks t WHERE t.worker_agent_id = w.worker_agent_id AND t.status = 2)::integer AS RunningTasks
+       (SELECT count(*) FROM internal.tasks t WHERE t.worker_agent_id = w.worker_agent_id AND t.status = 2)::integer AS RunningTasks,
+       w.machine_name           AS ComputerName   -- the name SSIS's walkthrough selects; the same as MachineName
 FROM internal.worker_agents AS w;
 
 CREATE VIEW catalog.master_properties AS

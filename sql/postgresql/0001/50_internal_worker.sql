@@ -28,6 +28,12 @@ DECLARE
 BEGIN
     PERFORM internal.require_worker_agent_id(update_worker_agent_status.worker_agent_id, 'worker_agent_id');
     PERFORM internal.require_not_null(update_worker_agent_status.machine_name, 'machine_name');
+    IF length(update_worker_agent_status.machine_name) > 256 OR length(update_worker_agent_status.display_name) > 256 THEN
+        PERFORM internal.raise_error(27101, 'The value for machine_name or display_name is longer than 256 characters. Pass a shorter name.');
+    END IF;
+    IF length(update_worker_agent_status.certificate_thumbprint) > 128 THEN
+        PERFORM internal.raise_error(27101, 'The value for certificate_thumbprint is longer than 128 characters. Pass the certificate''s SHA-256 thumbprint.');
+    END IF;
     IF update_worker_agent_status.max_tasks IS NOT NULL AND update_worker_agent_status.max_tasks NOT BETWEEN 1 AND 1024 THEN
         PERFORM internal.raise_error(27101, 'The value for max_tasks is not valid. Pass a whole number from 1 to 1024.');
     END IF;
@@ -91,6 +97,9 @@ AS $$
 #variable_conflict use_column
 BEGIN
     PERFORM internal.require_not_null(announce_worker_certificate.certificate_thumbprint, 'certificate_thumbprint');
+    IF length(announce_worker_certificate.certificate_thumbprint) > 128 THEN
+        PERFORM internal.raise_error(27101, 'The value for certificate_thumbprint is longer than 128 characters. Pass the certificate''s SHA-256 thumbprint.');
+    END IF;
     PERFORM internal.authorize_worker(announce_worker_certificate.worker_agent_id, false);
     UPDATE internal.worker_agents AS w
     SET next_certificate_thumbprint = announce_worker_certificate.certificate_thumbprint
