@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import random
+import time
 from datetime import datetime
 from typing import Any, Iterable, Mapping, Sequence
 from uuid import UUID
@@ -11,7 +13,7 @@ from sqlalchemy.engine import Engine
 
 from . import models
 from .connection import create_engine
-from .errors import CatalogConnectionError, from_driver_error
+from .errors import CatalogConnectionError, from_driver_error, is_babelfish_stale_plan, native_error
 from .models import from_row
 from .project.manifest import text_value
 from .procedures import PROCEDURES
@@ -19,6 +21,10 @@ from .procedures import PROCEDURES
 def sql_value(value: Any) -> str | None:
     """A parameter value as the catalog takes it (set_execution_parameter_value's text form)."""
     return None if value is None else text_value(value)
+
+
+# SQL Server's "Transaction was deadlocked ... Rerun the transaction" (Babelfish reports it too).
+DEADLOCK_VICTIM = 1205
 
 
 class Catalog:
@@ -60,19 +66,35 @@ class Catalog:
     def _execute(self, sql: str, args: Any) -> list[dict[str, Any]]:
         # Each procedure call is atomic by itself (and the T-SQL ones open their own transactions),
         # so autocommit: no BEGIN and COMMIT round trips around every call.
-        try:
-            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                result = conn.exec_driver_sql(sql, args)
-                return [dict(r._mapping) for r in result] if result.returns_rows else []
-        except sa.exc.DBAPIError as exc:
-            raise self._translate(exc) from None
+        def run(conn: sa.Connection) -> list[dict[str, Any]]:
+            result = conn.exec_driver_sql(sql, args)
+            return [dict(r._mapping) for r in result] if result.returns_rows else []
+        return self._on_a_connection(run, autocommit=True)
 
     def _execute_text(self, stmt: sa.TextClause, params: Mapping[str, Any]) -> list[dict[str, Any]]:
-        try:
-            with self.engine.connect() as conn:
-                return [dict(r._mapping) for r in conn.execute(stmt, dict(params))]
-        except sa.exc.DBAPIError as exc:
-            raise self._translate(exc) from None
+        return self._on_a_connection(lambda conn: [dict(r._mapping) for r in conn.execute(stmt, dict(params))])
+
+    def _on_a_connection(self, work, autocommit: bool = False) -> list[dict[str, Any]]:
+        """Runs work(connection); translates driver errors. Two errors mean that nothing took effect,
+        and the call runs again: a deadlock victim (SQL Server's 1205, rolled back; up to 3 tries), and
+        Babelfish's re-planning defect (errors.is_babelfish_stale_plan; once more, on a new session)."""
+        for attempt in (1, 2, 3):
+            conn = self.engine.connect()
+            try:
+                if autocommit:
+                    conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+                return work(conn)
+            except sa.exc.DBAPIError as exc:
+                if attempt < 3 and is_babelfish_stale_plan(exc.orig):
+                    conn.invalidate()          # that session's plans are spoiled: never reuse it
+                    continue
+                if attempt < 3 and native_error(exc.orig)[0] == DEADLOCK_VICTIM:
+                    time.sleep(random.uniform(0.005, 0.05) * attempt)
+                    continue
+                raise self._translate(exc) from None
+            finally:
+                conn.close()
+        raise AssertionError("unreachable")
 
     @staticmethod
     def _translate(exc: sa.exc.DBAPIError) -> Exception:

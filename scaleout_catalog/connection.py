@@ -31,6 +31,10 @@ def resolve_url(url: str | None = None) -> str:
     if parsed.get_backend_name() not in ("postgresql", "mssql"):
         raise CatalogConnectionError(
             f"unsupported database {parsed.get_backend_name()!r} in URL: use postgresql:// or mssql://")
+    if parsed.port and str(parsed.query.get("driver", "")).lower() == "freetds":
+        # SQLAlchemy writes the port as "Server=host,port", which Microsoft's driver reads and
+        # FreeTDS does not ("Unable to connect"); FreeTDS takes it as Port=.
+        url = parsed._replace(port=None).update_query_dict({"Port": str(parsed.port)}).render_as_string(hide_password=False)
     return url
 
 
@@ -51,24 +55,36 @@ def create_engine(url: str | None = None, **kwargs) -> Engine:
         import pyodbc
         # uniqueidentifier values as uuid.UUID, as psycopg returns uuid: one type on both dialects.
         pyodbc.native_uuid = True
-        tolerate_unknown_isolation_level(engine)
+        adapt_mssql_dialect(engine)
     return engine
 
 
-def tolerate_unknown_isolation_level(engine: Engine) -> None:
-    """Lets SQLAlchemy's SQL Server dialect work where it cannot read the isolation level.
+def adapt_mssql_dialect(engine: Engine) -> None:
+    """Two things SQLAlchemy's SQL Server dialect assumes that Babelfish does not do.
 
-    The dialect asks sys.system_views for it, which Babelfish lacks; it then has no default
-    isolation level and fails an assertion whenever an AUTOCOMMIT connection goes back to the
-    pool. READ COMMITTED is the default of SQL Server, Azure SQL and Babelfish alike.
+    - It reads the isolation level from sys.system_views, which Babelfish lacks; it then has no
+      default level and fails an assertion whenever an AUTOCOMMIT connection goes back to the pool.
+      READ COMMITTED is the default of SQL Server, Azure SQL and Babelfish alike.
+    - After an error Babelfish has already ended the transaction, so the ROLLBACK that follows fails
+      with error 3903 ("ROLLBACK can only be used in transaction blocks") and hides the real error.
+      There is nothing left to roll back: that failure is ignored.
     """
     dialect = engine.dialect
-    read = dialect.get_default_isolation_level
+    read_level, rollback = dialect.get_default_isolation_level, dialect.do_rollback
 
     def get_default_isolation_level(dbapi_connection):
         try:
-            return read(dbapi_connection)
+            return read_level(dbapi_connection)
         except NotImplementedError:
             return "READ COMMITTED"
 
+    def do_rollback(dbapi_connection):
+        try:
+            rollback(dbapi_connection)
+        except dialect.loaded_dbapi.Error as exc:
+            from .errors import native_error
+            if native_error(exc)[0] != 3903:
+                raise
+
     dialect.get_default_isolation_level = get_default_isolation_level
+    dialect.do_rollback = do_rollback

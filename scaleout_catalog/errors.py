@@ -147,6 +147,27 @@ BAD_VALUE_NUMBERS = frozenset({
 })
 
 
+# Babelfish reports most of PostgreSQL's own errors under one generic number; those PostgreSQL files
+# as invalid values (class 22) keep PostgreSQL's fixed message forms, which are all that tells them apart.
+BABELFISH_GENERIC_NUMBER = 33557097
+_BABELFISH_BAD_VALUE = re.compile(
+    r"^(invalid input syntax for|value too long for type|value out of range|.* out of range|"
+    r"numeric field overflow|invalid byte sequence|date/time field value out of range|"
+    r"invalid hexadecimal|character with byte sequence)", re.IGNORECASE)
+
+
+# Babelfish 4.3 re-plans a session's cached procedure statements after any temporary table or table
+# variable is made in that session, and the re-plan prefixes the database name twice:
+# relation "ssisdb_ssisdb_internal.operations" does not exist. Nothing ran; a new session runs it right.
+_BABELFISH_STALE_PLAN = re.compile(r'relation "(.+)_\1_[^"]*" does not exist')
+
+
+def is_babelfish_stale_plan(orig: BaseException) -> bool:
+    """Whether the driver error is Babelfish's re-planning defect (see above): retry on a new session."""
+    number, text = native_error(orig)
+    return number == BABELFISH_GENERIC_NUMBER and _BABELFISH_STALE_PLAN.search(text) is not None
+
+
 def catalog_error(number: int, message: str) -> CatalogError:
     """The exception for an SSIS error number (CatalogError for an unknown one)."""
     cls = ERRORS_BY_NUMBER.get(number, CatalogError)
@@ -181,6 +202,6 @@ def from_driver_error(orig: BaseException) -> CatalogError | None:
             if match:
                 return catalog_error(int(match.group(1)), _ODBC_SUFFIX.sub("", arg[match.start(1):]))
     number, text = native_error(orig)
-    if number in BAD_VALUE_NUMBERS:
+    if number in BAD_VALUE_NUMBERS or (number == BABELFISH_GENERIC_NUMBER and _BABELFISH_BAD_VALUE.match(text)):
         return InvalidArgumentValue(f"27101: {text.splitlines()[0] if text else 'invalid value'}")
     return None

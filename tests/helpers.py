@@ -168,15 +168,18 @@ class MssqlServer:
         self.description = f"SQL Server ({sa.engine.make_url(self.admin_url).render_as_string()})"
 
     def execute(self, sql: str, *params: Any) -> list[tuple]:
-        """One batch on the server's own database, autocommit; the rows of its first result, if any."""
+        """One batch on the server's own database, autocommit; the rows of its first result set, if any."""
         raw = self.engine.raw_connection()
         try:
             cursor = raw.cursor()
             cursor.execute(sql, *params)
-            rows = [tuple(r) for r in cursor.fetchall()] if cursor.description else []
-            while cursor.nextset():
-                pass
-            return rows
+            rows = None
+            while True:
+                if rows is None and cursor.description:
+                    rows = [tuple(r) for r in cursor.fetchall()]
+                if not cursor.nextset():
+                    break
+            return rows or []
         finally:
             raw.close()
 

@@ -355,3 +355,30 @@ def test_cleanup_server_retention_window(catalog):
     remaining = {e.execution_id for e in catalog.executions()}
     assert done not in remaining and running in remaining     # running work is never touched
 
+
+
+# -- what used to differ on SQL Server -------------------------------------------------------
+
+def test_overlong_names_are_refused_not_cut(catalog):
+    # SQL Server cuts an argument to its parameter's declared size; the parameters are declared wider.
+    refused(catalog, 27101, catalog.update_worker_agent_status, uuid.uuid4(), "computerA", display_name="d" * 10_000)
+    refused(catalog, 27101, catalog.update_worker_agent_status, uuid.uuid4(), "m" * 257)
+    catalog.create_folder(FOLDER)
+    long_project = "p" * 129
+    refused(catalog, 27101, catalog.deploy_project, FOLDER, long_project, ARCHIVE, {**MANIFEST, "name": long_project})
+    deploy_sample(catalog)
+    # A name longer than the column must not match the stored name it starts with.
+    refused(catalog, 27104, catalog.create_execution, FOLDER + "x" * 4000, PROJECT, "package2")
+
+
+def test_values_come_back_typed_and_checksums_as_hex(catalog):
+    import hashlib
+    worker = register(catalog, "computerA")
+    [row] = catalog.query("SELECT WorkerAgentId, computerName FROM catalog.worker_agents")
+    values = list(row.values())
+    assert values == [worker, "computerA"] and isinstance(values[0], uuid.UUID)
+    deploy_sample(catalog)
+    [checksum] = [r["project_checksum"] for r in catalog.query("SELECT project_checksum FROM internal.object_versions")]
+    assert checksum.strip() == hashlib.sha256(ARCHIVE).hexdigest()
+    properties = catalog.catalog_properties()
+    assert properties["SENSITIVE_VALUE_ENCRYPTION"] in {"pgcrypto", "none", "AES_256"}

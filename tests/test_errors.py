@@ -46,3 +46,11 @@ def test_other_native_numbers_are_not_catalog_errors():
                              "(SQLExecDirectW)")
     assert errors.from_driver_error(exc) is None
     assert errors.native_error(exc) == (2812, "Could not find stored procedure 'x'.")
+
+
+def test_babelfish_reports_postgresqls_invalid_values_under_its_generic_number():
+    exc = OdbcError("42000", '[42000] [FreeTDS][SQL Server]invalid input syntax for type uuid: "x" (33557097) '
+                             "(SQLExecDirectW)")
+    assert isinstance(errors.from_driver_error(exc), errors.InvalidArgumentValue)
+    other = OdbcError("42000", '[42000] [FreeTDS][SQL Server]relation "t" does not exist (33557097) (SQLExecDirectW)')
+    assert errors.from_driver_error(other) is None

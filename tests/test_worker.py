@@ -40,7 +40,9 @@ def test_registers_at_once_disabled_then_runs_an_execution_with_its_log_in_order
     agent = wait_until(lambda: catalog.worker_agents(), 10, "the worker to register")[0]
     registered_after = time.monotonic() - worker.started_at
     print(f"registered {registered_after:.3f} s after the process started")
-    assert registered_after < 1.0
+    # PostgreSQL: within a second. A Babelfish login over TDS alone takes about 150 ms here, and the
+    # worker opens several sessions as it starts; the figure is printed, the bound is looser.
+    assert registered_after < (1.0 if catalog.dialect == "postgresql" else 5.0)
     assert (agent.is_enabled, agent.display_name, agent.tags, agent.is_online) == (False, "first", "etl,large", True)
     assert agent.worker_agent_id == worker.worker_agent_id
 
@@ -111,7 +113,10 @@ def test_stop_operation_ends_a_running_package_within_seconds(catalog, workers):
 
     stopped_at = time.monotonic()
     catalog.stop_operation(execution_id)
-    e = wait_terminal(catalog, [execution_id], 5)[execution_id]
+    # PostgreSQL notifies the worker at once; on SQL Server it learns at its next lease renewal
+    # (every WORKER_LEASE_SECONDS / 3).
+    bound = 5 if catalog.dialect == "postgresql" else int(catalog.catalog_properties()["WORKER_LEASE_SECONDS"]) / 3 + 5
+    e = wait_terminal(catalog, [execution_id], bound)[execution_id]
     print(f"canceled {time.monotonic() - stopped_at:.3f} s after stop_operation")
     assert (e.status, e.executed_count) == (3, 1)
     wait_until(lambda: not _pid_alive(package_pid), 5, "the package process to be gone")

@@ -135,48 +135,74 @@ BEGIN
     END;
 END
 GO
--- Ends a task and its execution: copies the task to history, removes it from the
--- hot queue, and sets the execution's final status (once; a second call changes nothing).
-CREATE PROCEDURE [internal].[finish_task]
-    @TaskId          uniqueidentifier,
-    @Status          int,
-    @ExecutionStatus int
+-- Ends one attempt of a running task and settles the task: @AttemptStatus 5 succeeded, 4 failed,
+-- 6 cancelled, 1 released unrun (the attempt is given back), 7 lease expired. A cancelled task ends 6
+-- (execution 3), a success 5 (7); otherwise the task goes back to the queue while attempts remain, else
+-- it ends 4 (execution 4 after a failure, 6 after an expired lease). A finished task moves to tasks_history.
+-- Callable directly on Babelfish (no ownership chaining there), so it checks for itself that the caller
+-- may end this attempt: the login of the worker holding it (or an admin), or anyone once its lease expired.
+CREATE PROCEDURE [internal].[end_attempt]
+    @TaskId        uniqueidentifier,
+    @LeaseToken    uniqueidentifier,
+    @AttemptStatus int,
+    @Result        int = NULL OUTPUT
 AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
-    DECLARE @execution_id bigint = (SELECT [execution_id] FROM [internal].[tasks] WHERE [task_id] = @TaskId);
-    DELETE FROM [internal].[tasks]
-    OUTPUT deleted.[task_id], deleted.[job_id], deleted.[execution_id], deleted.[task_type], deleted.[input_data],
-           deleted.[max_executed_count], deleted.[executed_count], @Status, deleted.[priority], deleted.[use_any_worker],
-           deleted.[worker_agent_id], deleted.[is_cancelled], deleted.[last_pickup_time], deleted.[created_time],
-           SYSDATETIMEOFFSET()
-    INTO [internal].[tasks_history] ([task_id], [job_id], [execution_id], [task_type], [input_data],
-           [max_executed_count], [executed_count], [status], [priority], [use_any_worker], [worker_agent_id],
-           [is_cancelled], [last_pickup_time], [created_time], [last_updated_time])
-    WHERE [task_id] = @TaskId;
-    UPDATE [internal].[operations] SET [status] = @ExecutionStatus, [end_time] = SYSDATETIMEOFFSET()
-    WHERE [operation_id] = @execution_id AND [end_time] IS NULL;
-END
-GO
--- Puts a task back in the queue for another attempt. @GiveBack = 1 returns the attempt
--- (a worker released the task unrun); otherwise the attempt stays used up.
-CREATE PROCEDURE [internal].[requeue_task]
-    @TaskId       uniqueidentifier,
-    @execution_id bigint,
-    @GiveBack     bit
-AS
-BEGIN
-    SET NOCOUNT ON;
-    SET XACT_ABORT ON;
-    UPDATE [internal].[tasks]
-    SET [status] = 1, [ready_for_dispatch_time] = SYSDATETIMEOFFSET(), [worker_agent_id] = NULL, [lease_token] = NULL,
-        [expired_time] = NULL, [last_updated_time] = SYSDATETIMEOFFSET(),
-        [executed_count] = [executed_count] - CASE WHEN @GiveBack = 1 THEN 1 ELSE 0 END
-    WHERE [task_id] = @TaskId;
-    UPDATE [internal].[operations]
-    SET [status] = 5, [executed_count] = [executed_count] - CASE WHEN @GiveBack = 1 THEN 1 ELSE 0 END
-    WHERE [operation_id] = @execution_id AND [status] = 2;
+    DECLARE @execution_id bigint, @executed int, @max int, @cancelled bit, @expired bit, @holder nvarchar(256),
+            @task_status int, @execution_status int, @give_back int, @message nvarchar(2000);
+    SET @Result = NULL;
+    -- Lock the row by updating it first: portable where locking hints are ignored (Babelfish), so that
+    -- two sessions can never end the same attempt (the second finds the lease gone).
+    UPDATE [internal].[tasks] SET [last_updated_time] = SYSDATETIMEOFFSET()
+    WHERE [task_id] = @TaskId AND [status] = 2 AND [lease_token] = @LeaseToken;
+    SELECT @execution_id = t.[execution_id], @executed = t.[executed_count], @max = t.[max_executed_count],
+           @cancelled = t.[is_cancelled], @holder = w.[user_account],
+           @expired = CASE WHEN t.[expired_time] <= SYSDATETIMEOFFSET() THEN 1 ELSE 0 END
+    FROM [internal].[tasks] AS t WITH (UPDLOCK, ROWLOCK)
+    LEFT JOIN [internal].[worker_agents] AS w ON w.[worker_agent_id] = t.[worker_agent_id]
+    WHERE t.[task_id] = @TaskId AND t.[status] = 2 AND t.[lease_token] = @LeaseToken;
+    IF @execution_id IS NULL OR @AttemptStatus IS NULL OR @AttemptStatus NOT IN (1, 4, 5, 6, 7)
+       OR (@AttemptStatus = 7 AND @expired = 0)
+       OR (@AttemptStatus <> 7 AND ISNULL(@holder, N'') <> SUSER_SNAME() AND [internal].[caller_is_admin]() = 0)
+    BEGIN
+        SET @message = CONCAT(N'Cannot find the cluster execution task instance ''', @TaskId,
+            N''' under this lease, or it is not yours to end. This attempt must stop and not report an outcome.');
+        EXEC [internal].[raise_error] 27246, @message;
+    END;
+    UPDATE [internal].[task_attempts] SET [ended_time] = SYSDATETIMEOFFSET(), [status] = @AttemptStatus
+    WHERE [lease_token] = @LeaseToken;
+    SELECT @task_status = CASE WHEN @cancelled = 1 THEN 6 WHEN @AttemptStatus = 5 THEN 5
+                               WHEN @AttemptStatus = 1 OR @executed < @max THEN 1 ELSE 4 END,
+           @execution_status = CASE WHEN @cancelled = 1 THEN 3 WHEN @AttemptStatus = 5 THEN 7
+                                    WHEN @AttemptStatus = 7 THEN 6 ELSE 4 END,
+           @give_back = CASE WHEN @AttemptStatus = 1 THEN 1 ELSE 0 END;
+    IF @task_status = 1
+    BEGIN
+        -- Back to the queue: a release gives the attempt back, a failure or an expiry uses it up.
+        UPDATE [internal].[tasks]
+        SET [status] = 1, [ready_for_dispatch_time] = SYSDATETIMEOFFSET(), [worker_agent_id] = NULL, [lease_token] = NULL,
+            [expired_time] = NULL, [last_updated_time] = SYSDATETIMEOFFSET(), [executed_count] = [executed_count] - @give_back
+        WHERE [task_id] = @TaskId;
+        UPDATE [internal].[operations] SET [status] = 5, [executed_count] = [executed_count] - @give_back
+        WHERE [operation_id] = @execution_id AND [status] = 2;
+    END
+    ELSE
+    BEGIN
+        DELETE FROM [internal].[tasks]
+        OUTPUT deleted.[task_id], deleted.[job_id], deleted.[execution_id], deleted.[task_type], deleted.[input_data],
+               deleted.[max_executed_count], deleted.[executed_count], @task_status, deleted.[priority],
+               deleted.[use_any_worker], deleted.[worker_agent_id], deleted.[is_cancelled], deleted.[last_pickup_time],
+               deleted.[created_time], SYSDATETIMEOFFSET()
+        INTO [internal].[tasks_history] ([task_id], [job_id], [execution_id], [task_type], [input_data],
+               [max_executed_count], [executed_count], [status], [priority], [use_any_worker], [worker_agent_id],
+               [is_cancelled], [last_pickup_time], [created_time], [last_updated_time])
+        WHERE [task_id] = @TaskId;
+        UPDATE [internal].[operations] SET [status] = @execution_status, [end_time] = SYSDATETIMEOFFSET()
+        WHERE [operation_id] = @execution_id AND [end_time] IS NULL;
+    END;
+    SET @Result = @task_status;
 END
 GO
 -- Enables or disables a worker ([catalog].[enable_worker_agent] and [catalog].[disable_worker_agent]).

@@ -185,14 +185,14 @@ BEGIN
     WHERE [project_id] = @project_id;
     -- Keep MAX_PROJECT_VERSIONS versions, never one that an unfinished execution still needs.
     SET @keep = [internal].[catalog_property_int](N'MAX_PROJECT_VERSIONS');
-    DELETE FROM v
-    FROM [internal].[object_versions] AS v
-    WHERE v.[project_id] = @project_id
-      AND v.[object_version_lsn] NOT IN (SELECT TOP (@keep) [object_version_lsn] FROM [internal].[object_versions]
-                                         WHERE [project_id] = @project_id ORDER BY [object_version_lsn] DESC)
-      AND NOT EXISTS (SELECT 1 FROM [internal].[executions] AS e
-                      INNER JOIN [internal].[operations] AS o ON o.[operation_id] = e.[execution_id]
-                      WHERE e.[project_lsn] = v.[object_version_lsn] AND o.[end_time] IS NULL);
+    -- No DELETE alias FROM ...: on Babelfish it corrupts the session's later statements.
+    DELETE FROM [internal].[object_versions]
+    WHERE [project_id] = @project_id
+      AND [object_version_lsn] NOT IN (SELECT TOP (@keep) k.[object_version_lsn] FROM [internal].[object_versions] AS k
+                                       WHERE k.[project_id] = @project_id ORDER BY k.[object_version_lsn] DESC)
+      AND [object_version_lsn] NOT IN (SELECT e.[project_lsn] FROM [internal].[executions] AS e
+                                       INNER JOIN [internal].[operations] AS o ON o.[operation_id] = e.[execution_id]
+                                       WHERE e.[project_id] = @project_id AND o.[end_time] IS NULL);
     INSERT INTO [internal].[operations] ([operation_type], [object_type], [object_id], [object_name], [status],
         [start_time], [end_time], [caller_name])
     VALUES (101, 20, @project_id, @project_name, 7, SYSDATETIMEOFFSET(), SYSDATETIMEOFFSET(), SUSER_SNAME());

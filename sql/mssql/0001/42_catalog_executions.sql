@@ -12,6 +12,9 @@ BEGIN
     SET NOCOUNT ON;
     DECLARE @caller nvarchar(128), @message nvarchar(2000);
     IF @execution_id IS NULL EXEC [internal].[null_argument] N'execution_id';
+    -- Lock the row by updating it (portable where locking hints are ignored, as on Babelfish): two
+    -- sessions cannot both start, or change, the same execution.
+    UPDATE [internal].[operations] SET [status] = [status] WHERE [operation_id] = @execution_id;
     SELECT @status = o.[status], @end_time = o.[end_time], @caller = o.[caller_name]
     FROM [internal].[operations] AS o WITH (UPDLOCK, ROWLOCK)
     INNER JOIN [internal].[executions] AS e ON e.[execution_id] = o.[operation_id]
@@ -90,8 +93,8 @@ BEGIN
     INSERT INTO [internal].[execution_parameter_values] ([execution_id], [object_type], [parameter_data_type],
         [parameter_name], [parameter_value], [sensitive_parameter_value], [sensitive], [required], [value_set])
     SELECT @execution_id, op.[object_type], op.[data_type], op.[parameter_name],
-           CASE WHEN op.[sensitive] = 1 THEN NULL ELSE op.[default_value] END,
-           NULL,   -- sensitive defaults are encrypted just below
+           op.[default_value],
+           NULL,   -- sensitive defaults are encrypted just below, in this transaction
            op.[sensitive], op.[required], CASE WHEN op.[default_value] IS NULL THEN 0 ELSE 1 END
     FROM [internal].[object_parameters] AS op
     WHERE op.[project_version_lsn] = @lsn AND (op.[object_type] = 20 OR op.[object_name] = @package_name)
@@ -104,7 +107,8 @@ BEGIN
                  (N'DUMP_EVENT_CODE', N'String', N'0'),
                  (N'CALLER_INFO', N'String', NULL),
                  (N'SYNCHRONIZED', N'Boolean', N'0')) AS s ([name], [data_type], [value]);
-    -- Sensitive design defaults, encrypted one by one (the key opens only inside encrypt_sensitive).
+    -- Sensitive design defaults, encrypted one by one (the key opens only inside encrypt_sensitive);
+    -- without encryption (Babelfish) they stay in parameter_value, which no view shows.
     DECLARE @sensitive_id bigint, @default nvarchar(4000), @encrypted varbinary(8000);
     DECLARE sensitive_defaults CURSOR LOCAL FAST_FORWARD FOR
         SELECT v.[execution_parameter_id], op.[default_value]
@@ -118,8 +122,9 @@ BEGIN
     WHILE @@FETCH_STATUS = 0
     BEGIN
         EXEC [internal].[encrypt_sensitive] @default, @encrypted OUTPUT;
-        UPDATE [internal].[execution_parameter_values] SET [sensitive_parameter_value] = @encrypted
-        WHERE [execution_parameter_id] = @sensitive_id;
+        IF @encrypted IS NOT NULL
+            UPDATE [internal].[execution_parameter_values] SET [sensitive_parameter_value] = @encrypted, [parameter_value] = NULL
+            WHERE [execution_parameter_id] = @sensitive_id;
         FETCH NEXT FROM sensitive_defaults INTO @sensitive_id, @default;
     END;
     CLOSE sensitive_defaults;
@@ -184,7 +189,7 @@ BEGIN
                AND [sensitive] = 1)
         EXEC [internal].[encrypt_sensitive] @value, @encrypted OUTPUT;
     UPDATE [internal].[execution_parameter_values]
-    SET [parameter_value] = CASE WHEN [sensitive] = 1 THEN NULL ELSE @value END,
+    SET [parameter_value] = CASE WHEN [sensitive] = 1 AND @encrypted IS NOT NULL THEN NULL ELSE @value END,
         [sensitive_parameter_value] = CASE WHEN [sensitive] = 1 THEN @encrypted END,
         [value_set] = 1, [runtime_override] = 1
     WHERE [execution_parameter_id] = @parameter_id;
@@ -289,9 +294,10 @@ BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
     DECLARE @message nvarchar(2000), @status int, @caller nvarchar(128), @job_id uniqueidentifier,
-            @object_id bigint, @object_name nvarchar(260), @task_id uniqueidentifier;
+            @object_id bigint, @object_name nvarchar(260);
     IF @operation_id IS NULL EXEC [internal].[null_argument] N'operation_id';
     BEGIN TRANSACTION;
+    UPDATE [internal].[operations] SET [status] = [status] WHERE [operation_id] = @operation_id;   -- the row lock
     SELECT @status = [status], @caller = [caller_name], @object_id = [object_id], @object_name = [object_name]
     FROM [internal].[operations] WITH (UPDLOCK, ROWLOCK) WHERE [operation_id] = @operation_id;
     IF @caller IS NULL OR (@caller <> SUSER_SNAME() AND [internal].[caller_is_admin]() = 0)
@@ -320,14 +326,20 @@ BEGIN
     UPDATE [internal].[jobs] SET [is_cancelled] = 1, [last_updated_time] = SYSDATETIMEOFFSET() WHERE [job_id] = @job_id;
     UPDATE [internal].[tasks] SET [is_cancelled] = 1, [last_updated_time] = SYSDATETIMEOFFSET() WHERE [job_id] = @job_id;
     UPDATE [internal].[operations] SET [status] = 8, [stopped_by_name] = SUSER_SNAME() WHERE [operation_id] = @operation_id;
-    -- Queued tasks are cancelled at once; running ones when their worker renews its lease.
-    WHILE 1 = 1
-    BEGIN
-        SET @task_id = NULL;
-        SELECT TOP (1) @task_id = [task_id] FROM [internal].[tasks] WHERE [job_id] = @job_id AND [status] = 1;
-        IF @task_id IS NULL BREAK;
-        EXEC [internal].[finish_task] @task_id, 6, 3;
-    END;
+    -- Queued tasks are cancelled at once (into tasks_history, and the execution ends 3);
+    -- running ones when their worker renews its lease.
+    DELETE FROM [internal].[tasks]
+    OUTPUT deleted.[task_id], deleted.[job_id], deleted.[execution_id], deleted.[task_type], deleted.[input_data],
+           deleted.[max_executed_count], deleted.[executed_count], 6, deleted.[priority], deleted.[use_any_worker],
+           deleted.[worker_agent_id], deleted.[is_cancelled], deleted.[last_pickup_time], deleted.[created_time],
+           SYSDATETIMEOFFSET()
+    INTO [internal].[tasks_history] ([task_id], [job_id], [execution_id], [task_type], [input_data],
+           [max_executed_count], [executed_count], [status], [priority], [use_any_worker], [worker_agent_id],
+           [is_cancelled], [last_pickup_time], [created_time], [last_updated_time])
+    WHERE [job_id] = @job_id AND [status] = 1;
+    IF @@ROWCOUNT > 0
+        UPDATE [internal].[operations] SET [status] = 3, [end_time] = SYSDATETIMEOFFSET()
+        WHERE [operation_id] = @operation_id AND [end_time] IS NULL;
     INSERT INTO [internal].[operations] ([operation_type], [object_type], [object_id], [object_name], [status],
         [start_time], [end_time], [caller_name])
     VALUES (202, 20, @object_id, @object_name, 7, SYSDATETIMEOFFSET(), SYSDATETIMEOFFSET(), SUSER_SNAME());

@@ -101,7 +101,7 @@ BEGIN
     EXEC [internal].[authorize_worker] @WorkerAgentId, 1, @machine_name OUTPUT;
     SET @lease = [internal].[catalog_property_int](N'WORKER_LEASE_SECONDS');
     BEGIN TRANSACTION;
-    -- No alias and no FROM on this UPDATE: Babelfish returns stale OUTPUT rows for UPDATE alias ... FROM.
+    -- No alias and no FROM on these UPDATEs: Babelfish returns stale OUTPUT rows for UPDATE alias ... FROM.
     UPDATE [internal].[tasks]
     SET [status] = 2, [executed_count] = [executed_count] + 1, [worker_agent_id] = @WorkerAgentId,
         [ready_for_dispatch_time] = NULL, [expired_time] = DATEADD(second, @lease, @now), [last_pickup_time] = @now,
@@ -109,7 +109,9 @@ BEGIN
     OUTPUT inserted.[task_id], inserted.[execution_id], inserted.[lease_token], inserted.[executed_count],
            inserted.[max_executed_count], inserted.[expired_time], inserted.[input_data]
     INTO @claimed
-    WHERE [task_id] IN (
+    -- [status] = 1 again here: where the engine ignores the locking hints (Babelfish runs on PostgreSQL,
+    -- which re-checks this WHERE on a row another claimer has just updated), a row is claimed only once.
+    WHERE [status] = 1 AND [task_id] IN (
         SELECT TOP (@MaxTasks) q.[task_id]
         FROM [internal].[tasks] AS q WITH (UPDLOCK, READPAST, ROWLOCK)
         WHERE q.[status] = 1
@@ -117,10 +119,11 @@ BEGIN
                OR EXISTS (SELECT 1 FROM [internal].[job_worker_agents] AS j
                           WHERE j.[job_id] = q.[job_id] AND j.[worker_agent_id] = @WorkerAgentId))
         ORDER BY q.[priority] DESC, q.[ready_for_dispatch_time], q.[task_id]);
-    UPDATE o
-    SET [status] = 2, [worker_agent_id] = @WorkerAgentId, [machine_name] = @machine_name, [executed_count] = c.[executed_count]
-    FROM [internal].[operations] AS o
-    INNER JOIN @claimed AS c ON c.[execution_id] = o.[operation_id];
+    -- No UPDATE alias ... FROM here or anywhere: on Babelfish it corrupts the session's later statements.
+    UPDATE [internal].[operations]
+    SET [status] = 2, [worker_agent_id] = @WorkerAgentId, [machine_name] = @machine_name,
+        [executed_count] = (SELECT c.[executed_count] FROM @claimed AS c WHERE c.[execution_id] = [operation_id])
+    WHERE [operation_id] IN (SELECT [execution_id] FROM @claimed);
     INSERT INTO [internal].[task_attempts] ([lease_token], [task_id], [execution_id], [attempt], [worker_agent_id])
     SELECT [lease_token], [task_id], [execution_id], [executed_count], @WorkerAgentId FROM @claimed;
     COMMIT TRANSACTION;
@@ -182,7 +185,7 @@ AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
-    DECLARE @message nvarchar(2000), @execution_id bigint, @executed int, @max int, @cancelled bit;
+    DECLARE @message nvarchar(2000), @execution_id bigint, @cancelled bit;
     SET @Result = NULL;
     IF @Status IS NULL OR @Status NOT IN (1, 4, 5, 6)
     BEGIN
@@ -190,7 +193,7 @@ BEGIN
             N' for @Status is not supported. Report 5 (succeeded), 4 (failed), 6 (cancelled) or 1 (released).');
         EXEC [internal].[raise_error] 27101, @message;
     END;
-    SELECT @execution_id = [execution_id], @executed = [executed_count], @max = [max_executed_count], @cancelled = [is_cancelled]
+    SELECT @execution_id = [execution_id], @cancelled = [is_cancelled]
     FROM [internal].[tasks] WITH (UPDLOCK, ROWLOCK)
     WHERE [task_id] = @TaskId AND [status] = 2 AND [worker_agent_id] = @WorkerAgentId AND [lease_token] = @LeaseToken;
     IF @execution_id IS NULL
@@ -199,34 +202,12 @@ BEGIN
         IF @Raise = 1 EXEC [internal].[held_task] @WorkerAgentId, @TaskId, @LeaseToken;
         RETURN 0;
     END;
-    UPDATE [internal].[task_attempts] SET [ended_time] = SYSDATETIMEOFFSET(), [status] = @Status WHERE [lease_token] = @LeaseToken;
-    IF @cancelled = 1
-    BEGIN
-        EXEC [internal].[finish_task] @TaskId, 6, 3;
-        SET @Result = 6;
-        RETURN 0;
-    END;
-    IF @Status = 5
-    BEGIN
-        EXEC [internal].[finish_task] @TaskId, 5, 7;
-        SET @Result = 5;
-        RETURN 0;
-    END;
-    IF @Status = 6
+    IF @Status = 6 AND @cancelled = 0
     BEGIN
         SET @message = CONCAT(N'The task ''', @TaskId, N''' was not asked to stop; report 4 (failed) for a package that ended early.');
         EXEC [internal].[raise_error] 27101, @message;
     END;
-    IF @Status = 1 OR @executed < @max
-    BEGIN
-        -- Back to the queue: a release gives the attempt back, a failure uses it up.
-        DECLARE @give_back bit = CASE WHEN @Status = 1 THEN 1 ELSE 0 END;
-        EXEC [internal].[requeue_task] @TaskId, @execution_id, @give_back;
-        SET @Result = 1;
-        RETURN 0;
-    END;
-    EXEC [internal].[finish_task] @TaskId, 4, 4;
-    SET @Result = 4;
+    EXEC [internal].[end_attempt] @TaskId, @LeaseToken, @Status, @Result OUTPUT;
     RETURN 0;
 END
 GO
@@ -359,7 +340,7 @@ BEGIN
     EXEC [internal].[authorize_worker] @WorkerAgentId, 0;
     EXEC [internal].[held_task] @WorkerAgentId, @TaskId, @LeaseToken;
     SELECT v.[object_type], v.[parameter_name], v.[parameter_data_type],
-           CASE WHEN v.[sensitive] = 1 THEN [internal].[decrypt_sensitive](v.[sensitive_parameter_value])
+           CASE WHEN v.[sensitive_parameter_value] IS NOT NULL THEN [internal].[decrypt_sensitive](v.[sensitive_parameter_value])
                 ELSE v.[parameter_value] END
                AS [parameter_value],
            v.[sensitive]
@@ -375,32 +356,27 @@ AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
-    DECLARE @count int = 0, @task_id uniqueidentifier, @lease_token uniqueidentifier, @execution_id bigint,
-            @executed int, @max int, @cancelled bit;
+    DECLARE @count int = 0, @task_id uniqueidentifier, @lease_token uniqueidentifier;
+    -- One transaction: a call that fails part-way leaves nothing half done, and runs again whole.
+    BEGIN TRANSACTION;
     WHILE 1 = 1
     BEGIN
-        BEGIN TRANSACTION;
         SET @task_id = NULL;
-        SELECT TOP (1) @task_id = [task_id], @lease_token = [lease_token], @execution_id = [execution_id],
-               @executed = [executed_count], @max = [max_executed_count], @cancelled = [is_cancelled]
+        SELECT TOP (1) @task_id = [task_id], @lease_token = [lease_token]
         FROM [internal].[tasks] WITH (UPDLOCK, READPAST, ROWLOCK)
         WHERE [status] = 2 AND [expired_time] <= SYSDATETIMEOFFSET()
         ORDER BY [task_id];
-        IF @task_id IS NULL
-        BEGIN
-            COMMIT TRANSACTION;
-            BREAK;
-        END;
+        IF @task_id IS NULL BREAK;
+        -- Lock it by updating it (where locking hints are ignored, another session may be ending it
+        -- too: then this finds it settled and leaves it).
+        UPDATE [internal].[tasks] SET [last_updated_time] = SYSDATETIMEOFFSET()
+        WHERE [task_id] = @task_id AND [status] = 2 AND [lease_token] = @lease_token
+          AND [expired_time] <= SYSDATETIMEOFFSET();
+        IF @@ROWCOUNT = 0 CONTINUE;
+        EXEC [internal].[end_attempt] @task_id, @lease_token, 7;
         SET @count += 1;
-        UPDATE [internal].[task_attempts] SET [ended_time] = SYSDATETIMEOFFSET(), [status] = 7 WHERE [lease_token] = @lease_token;
-        IF @cancelled = 1
-            EXEC [internal].[finish_task] @task_id, 6, 3;
-        ELSE IF @executed < @max
-            EXEC [internal].[requeue_task] @task_id, @execution_id, 0;
-        ELSE
-            EXEC [internal].[finish_task] @task_id, 4, 6;
-        COMMIT TRANSACTION;
     END;
+    COMMIT TRANSACTION;
     SELECT @count AS [handled];
 END
 GO
