@@ -79,13 +79,14 @@ class Catalog:
         and the call runs again: a deadlock victim (SQL Server's 1205, rolled back; up to 3 tries), and
         Babelfish's re-planning defect (errors.is_babelfish_stale_plan; once more, on a new session)."""
         for attempt in (1, 2, 3):
-            conn = self.engine.connect()
+            conn = None
             try:
+                conn = self.engine.connect()
                 if autocommit:
                     conn = conn.execution_options(isolation_level="AUTOCOMMIT")
                 return work(conn)
             except sa.exc.DBAPIError as exc:
-                if attempt < 3 and is_babelfish_stale_plan(exc.orig):
+                if conn is not None and attempt < 3 and is_babelfish_stale_plan(exc.orig):
                     conn.invalidate()          # that session's plans are spoiled: never reuse it
                     continue
                 if attempt < 3 and native_error(exc.orig)[0] == DEADLOCK_VICTIM:
@@ -93,7 +94,8 @@ class Catalog:
                     continue
                 raise self._translate(exc) from None
             finally:
-                conn.close()
+                if conn is not None:
+                    conn.close()
         raise AssertionError("unreachable")
 
     @staticmethod
@@ -290,7 +292,7 @@ class Catalog:
 
 
 def _normalise(row: dict[str, Any]) -> dict[str, Any]:
-    """bit/integer flags to bool, uuid strings (SQL Server) to UUID."""
+    """bit/integer flags to bool (uniqueidentifier strings become UUIDs in models.from_row)."""
     out = {}
     for k, v in row.items():
         key = k.lower()

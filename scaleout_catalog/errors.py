@@ -151,9 +151,8 @@ BAD_VALUE_NUMBERS = frozenset({
 # as invalid values (class 22) keep PostgreSQL's fixed message forms, which are all that tells them apart.
 BABELFISH_GENERIC_NUMBER = 33557097
 _BABELFISH_BAD_VALUE = re.compile(
-    r"^(invalid input syntax for|value too long for type|value out of range|.* out of range|"
-    r"numeric field overflow|invalid byte sequence|date/time field value out of range|"
-    r"invalid hexadecimal|character with byte sequence)", re.IGNORECASE)
+    r"^(invalid input syntax for|value too long for type|.* out of range|numeric field overflow|"
+    r"invalid byte sequence|invalid hexadecimal|character with byte sequence)", re.IGNORECASE)
 
 
 # Babelfish 4.3 re-plans a session's cached procedure statements after any temporary table or table
@@ -196,7 +195,7 @@ def from_driver_error(orig: BaseException) -> CatalogError | None:
         first_line = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
         return InvalidArgumentValue(f"27101: {first_line}")
     # pyodbc: args = (sqlstate, "[...][SQL Server]27243: Cannot find ...")
-    for arg in getattr(orig, "args", ()):
+    for arg in args:
         if isinstance(arg, str):
             match = _PREFIX.search(arg)
             if match:
