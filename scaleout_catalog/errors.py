@@ -152,7 +152,8 @@ BAD_VALUE_NUMBERS = frozenset({
 BABELFISH_GENERIC_NUMBER = 33557097
 _BABELFISH_BAD_VALUE = re.compile(
     r"^(invalid input syntax for|value too long for type|.* out of range|numeric field overflow|"
-    r"invalid byte sequence|invalid hexadecimal|character with byte sequence)", re.IGNORECASE)
+    r"invalid byte sequence|invalid UTF16 byte sequence|invalid hexadecimal|character with byte sequence)",
+    re.IGNORECASE)
 
 
 # Babelfish 4.3 re-plans a session's cached procedure statements after any temporary table or table

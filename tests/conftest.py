@@ -94,6 +94,7 @@ DOCKER = not MSSQL_URL and _docker_engine_available()
 MSSQL_SKIP_REASON = (
     "skipped: no SQL Server. Set SCALEOUT_TEST_MSSQL_URL to a SQL Server 2017+ (or Babelfish) login that may "
     "create databases and logins")
+MSSQL_COMPOSE_PASSWORD = "Scaleout-Test-1"   # tests/mssql-compose.yml's MSSQL_SA_PASSWORD
 
 
 @pytest.fixture(scope="session")
@@ -118,9 +119,6 @@ def mssql_server(request):
             return False
     services.wait_until_responsive(check=ready, timeout=180, pause=2)
     return server
-
-
-MSSQL_COMPOSE_PASSWORD = "Scaleout-Test-1"   # tests/mssql-compose.yml's MSSQL_SA_PASSWORD
 
 
 @pytest.fixture(scope="session")

@@ -171,15 +171,8 @@ class MssqlServer:
         """One batch on the server's own database, autocommit; the rows of its first result set, if any."""
         raw = self.engine.raw_connection()
         try:
-            cursor = raw.cursor()
-            cursor.execute(sql, *params)
-            rows = None
-            while True:
-                if rows is None and cursor.description:
-                    rows = [tuple(r) for r in cursor.fetchall()]
-                if not cursor.nextset():
-                    break
-            return rows or []
+            found = result_sets(raw.cursor(), sql, *params)
+            return found[0] if found else []
         finally:
             raw.close()
 
@@ -214,6 +207,18 @@ class MssqlServer:
         name = sa.engine.make_url(url).username
         self.execute(f"USE [{database}]; IF USER_ID(N'{name}') IS NOT NULL DROP USER [{name}];")
         self.execute(f"IF SUSER_ID(N'{name}') IS NOT NULL DROP LOGIN [{name}]")
+
+
+def result_sets(cursor, sql: str, *params: Any) -> list[list[tuple]]:
+    """Runs one T-SQL batch on a pyodbc cursor; the rows of each result set it returns, in order.
+    Every result is read: an error in a later statement only surfaces when its result is reached."""
+    cursor.execute(sql, *params)
+    found = []
+    while True:
+        if cursor.description:
+            found.append([tuple(r) for r in cursor.fetchall()])
+        if not cursor.nextset():
+            return found
 
 
 def permission_denied(exc: BaseException) -> bool:

@@ -52,5 +52,8 @@ def test_babelfish_reports_postgresqls_invalid_values_under_its_generic_number()
     exc = OdbcError("42000", '[42000] [FreeTDS][SQL Server]invalid input syntax for type uuid: "x" (33557097) '
                              "(SQLExecDirectW)")
     assert isinstance(errors.from_driver_error(exc), errors.InvalidArgumentValue)
+    nul = OdbcError("42000", "[42000] [FreeTDS][SQL Server]invalid UTF16 byte sequence - code point 0 not supported "
+                             "(33557097) (SQLExecDirectW)")
+    assert isinstance(errors.from_driver_error(nul), errors.InvalidArgumentValue)
     other = OdbcError("42000", '[42000] [FreeTDS][SQL Server]relation "t" does not exist (33557097) (SQLExecDirectW)')
     assert errors.from_driver_error(other) is None

@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from helpers import run_scaleout
+from helpers import result_sets, run_scaleout
 from scaleout_catalog import Catalog, migrate, sqlfiles
 
 _names = itertools.count()
@@ -65,9 +65,7 @@ def test_the_generated_script_runs_batch_by_batch_with_no_failing_batch(mssql_se
             batches = sqlfiles.batches("mssql", script)
             for batch in batches:
                 try:
-                    cursor.execute(batch)
-                    while cursor.nextset():
-                        pass
+                    result_sets(cursor, batch)
                 except Exception as exc:  # noqa: BLE001  every failing batch is collected and shown
                     failed.append((batch.line, batch.splitlines()[0], str(exc)[:200]))
             raw.commit()

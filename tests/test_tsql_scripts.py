@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 
+from helpers import result_sets
 from scaleout_catalog import Catalog, migrate, sqlfiles
 from scaleout_catalog.connection import create_engine
 from workers import PROJECT_DIR, WorkerProcess, package_lines, wait_terminal, wait_until
@@ -48,12 +49,7 @@ def run_script(catalog: Catalog, script: str) -> list[list[tuple]]:
     try:
         cursor = raw.cursor()
         for batch in sqlfiles.batches("mssql", script):
-            cursor.execute(batch)
-            while True:
-                if cursor.description:
-                    results.append([tuple(r) for r in cursor.fetchall()])
-                if not cursor.nextset():
-                    break
+            results.extend(result_sets(cursor, batch))
         raw.commit()
     finally:
         raw.close()
