@@ -31,9 +31,10 @@ from typing import Any, Callable
 
 MANIFEST_FILE = "scaleout.toml"
 DATA_TYPES = ("String", "Int32", "Int64", "Double", "Boolean", "DateTime")
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
-_PACKAGE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\- ]{0,259}$")
-_ENTRY_POINT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*):([A-Za-z_][A-Za-z0-9_]*)$")
+# Used with fullmatch: `$` would also match before a trailing newline ("load\n").
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
+_PACKAGE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\- ]{0,259}")
+_ENTRY_POINT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*):([A-Za-z_][A-Za-z0-9_]*)")
 _TOP_KEYS = {"name", "version", "description", "parameters", "packages"}
 _PACKAGE_KEYS = {"entry_point", "description", "parameters"}
 _PARAMETER_KEYS = {"type", "default", "required", "sensitive", "description"}
@@ -104,18 +105,36 @@ def text_value(value: Any) -> str:
 def load_manifest(project_dir: Path, check_entry_points: bool = True) -> dict[str, Any]:
     """Reads and validates project_dir/scaleout.toml; returns the manifest as the catalog takes it."""
     path = Path(project_dir) / MANIFEST_FILE
-    if not path.is_file():
-        raise ManifestError(str(path), None, f"not found: a project directory must hold {MANIFEST_FILE}")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ManifestError(str(path), None, f"not valid TOML: {exc}") from None
+        if not path.is_file():
+            raise ManifestError(str(path), None, f"not found: a project directory must hold {MANIFEST_FILE}")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ManifestError(str(path), None, f"cannot be read ({exc.strerror or exc})") from None
+    data = parse_manifest(raw, str(path))
+
     def read(rel: str) -> bytes | None:
         file = Path(project_dir) / rel
-        return file.read_bytes() if file.is_file() else None
+        try:
+            return file.read_bytes() if file.is_file() else None
+        except OSError as exc:
+            raise ManifestError(str(file), None, f"cannot be read ({exc.strerror or exc})") from None
 
     checker = (lambda module, function: find_function(module, function, read)) if check_entry_points else None
     return validate_manifest(data, str(path), checker)
+
+
+def parse_manifest(raw: bytes, file: str) -> dict[str, Any]:
+    """scaleout.toml's bytes as TOML (UTF-8, a leading byte-order mark allowed, as editors on Windows write)."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ManifestError(file, None, f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+                                        "save it as UTF-8") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ManifestError(file, None, f"not valid TOML: {exc}") from None
 
 
 def validate_manifest(data: dict[str, Any], file: str,
@@ -128,7 +147,7 @@ def validate_manifest(data: dict[str, Any], file: str,
     for key in ("name", "version"):
         if not isinstance(data.get(key), str) or not data[key].strip():
             fail(key, "required: a non-empty string")
-    if not _NAME.match(data["name"]):
+    if not _NAME.fullmatch(data["name"]):
         fail("name", f"{data['name']!r} is not a valid project name (letters, digits and _; at most 128)")
     if not isinstance(data.get("description", ""), str):
         fail("description", "must be a string")
@@ -144,7 +163,7 @@ def validate_manifest(data: dict[str, Any], file: str,
         where = f"packages.{name}"
         _check_entry(name, package, where, _PACKAGE_NAME, "package name", "entry_point = ...", _PACKAGE_KEYS, fail)
         entry_point = package.get("entry_point")
-        match = _ENTRY_POINT.match(entry_point) if isinstance(entry_point, str) else None
+        match = _ENTRY_POINT.fullmatch(entry_point) if isinstance(entry_point, str) else None
         if match is None:
             fail(where + ".entry_point", f"{entry_point!r} is not of the form module:function (e.g. sales.load:run)")
         if find_function is not None:
@@ -189,7 +208,7 @@ def _parameters(table: Any, where: str, fail: Callable[[str | None, str], None])
 def _check_entry(name: str, value: Any, key: str, pattern: re.Pattern[str], what: str, hint: str,
                  allowed: set[str], fail: Callable[[str | None, str], None]) -> None:
     """A named sub-table ([packages.NAME], [...parameters.NAME]): a valid name, a table, known keys."""
-    if not pattern.match(name):
+    if not pattern.fullmatch(name):
         fail(key, f"{name!r} is not a valid {what}")
     if not isinstance(value, dict):
         fail(key, f"must be a table with {hint}")
@@ -216,9 +235,11 @@ def find_function(module: str, function: str, read: Callable[[str], bytes | None
     else:
         return f"module {module!r} not found: expected {base}.py in the project"
     try:
-        tree = ast.parse(source.decode("utf-8"), rel)
-    except (SyntaxError, UnicodeDecodeError) as exc:
-        return f"module {module!r} cannot be parsed: {exc}"
+        tree = ast.parse(source, rel)   # bytes: the source's own encoding declaration applies, as on import
+    except (SyntaxError, ValueError) as exc:
+        return f"module {module!r} cannot be parsed: {' '.join(str(exc).split())}"
+    except (RecursionError, MemoryError):   # the parser's own stack limit on deeply nested source
+        return f"module {module!r} cannot be parsed: it is nested too deeply"
     names = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
     names |= {t.id for n in tree.body if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)}
     names |= {a.asname or a.name for n in tree.body if isinstance(n, ast.ImportFrom) for a in n.names}
