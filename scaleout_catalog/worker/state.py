@@ -5,7 +5,8 @@ and its cache of verified project extractions.
     lock               held while the worker runs: one worker per state directory
     leases/<task>.json  the attempts this worker holds, to settle after a crash
     spool/*.json       message batches not yet accepted by the database
-    projects/<sha256>/ extracted project archives, verified against the catalog checksum
+    projects/<sha256>/ extracted project archives, verified against the catalog checksum:
+                       project/ (the files) and files.json (their sizes, times and SHA-256)
     work/<execution>-<attempt>/  per-attempt working directories
 """
 from __future__ import annotations
@@ -13,14 +14,16 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import shutil
+import tempfile
 import uuid
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
-from ..project.archive import extract_archive
+from ..project.archive import ArchiveError, extract_archive, tree_matches, tree_record
 
 
 class StateDirInUse(RuntimeError):
@@ -58,6 +61,7 @@ class WorkerState:
                 f"another worker is running with state directory {self.root}; "
                 "give each worker on this computer its own --state-dir") from None
         self.worker_agent_id = self._identity()
+        self._verified: set[str] = set()   # checksums whose extraction this process has hashed
 
     def _identity(self) -> uuid.UUID:
         path = self.root / "worker.json"
@@ -88,11 +92,53 @@ class WorkerState:
     # -- projects and working directories -------------------------------------------------------
 
     def cached_project(self, checksum: str) -> Path | None:
-        path = self.root / "projects" / checksum
-        return path if path.is_dir() else None
+        """The extracted project for this archive checksum, or None if there is none to trust.
+
+        An extraction is used only if its files are as extracted (sizes and times; their SHA-256
+        too the first time this process uses it); a damaged one is removed, to be extracted again.
+        """
+        entry = self._project_entry(checksum)
+        if not os.path.lexists(entry):
+            return None
+        try:
+            record = json.loads((entry / "files.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            record = None
+        if record is None or not tree_matches(entry / "project", record, thorough=checksum not in self._verified):
+            _discard(entry)
+            return None
+        self._verified.add(checksum)
+        return entry / "project"
 
     def extract_project(self, stream: bytes, checksum: str) -> Path:
-        return extract_archive(stream, self.root / "projects" / checksum, expected_checksum=checksum)
+        """Checks and extracts the archive, all or nothing: projects/<checksum>/ appears (by one rename)
+        only once its files and their record are complete. Raises ArchiveError for a bad archive and
+        for an extraction that fails (e.g. a full disk)."""
+        entry = self._project_entry(checksum)
+        projects = entry.parent
+        for leftover in [*projects.glob(".extract-*"), *projects.glob(".discard-*")]:
+            _remove(leftover)                             # of an earlier crash: this process holds the state dir
+        if os.path.lexists(entry):
+            _discard(entry)                               # damaged, or extracted by an older version
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=".extract-", dir=projects))
+        except OSError as exc:
+            raise ArchiveError(f"cannot extract the archive into {projects}: {exc.strerror or exc}") from None
+        try:
+            extract_archive(stream, staging / "project", expected_checksum=checksum)
+            write_json_atomic(staging / "files.json", tree_record(staging / "project"))
+            staging.rename(entry)
+        except OSError as exc:
+            raise ArchiveError(f"cannot extract the archive into {projects}: {exc.strerror or exc}") from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        self._verified.add(checksum)
+        return entry / "project"
+
+    def _project_entry(self, checksum: str) -> Path:
+        if not re.fullmatch(r"[0-9a-f]{64}", checksum or ""):   # it names a directory: never a path
+            raise ArchiveError(f"the catalog's checksum {checksum!r} is not a SHA-256")
+        return self.root / "projects" / checksum
 
     def working_directory(self, execution_id: int, attempt: int) -> Path:
         path = self.root / "work" / f"{execution_id}-{attempt}"
@@ -105,3 +151,24 @@ class WorkerState:
 
     def close(self) -> None:
         self._lock_file.close()
+
+
+def _discard(path: Path) -> None:
+    """Removes a cache entry; renamed first, so that a removal cut short never leaves a usable-looking one."""
+    doomed = path.with_name(f".discard-{uuid.uuid4().hex}")
+    try:
+        path.rename(doomed)
+    except OSError:
+        doomed = path
+    _remove(doomed)
+
+
+def _remove(path: Path) -> None:
+    """Best effort: what stays behind is never used (only a complete, matching entry is)."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass
