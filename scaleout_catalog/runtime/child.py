@@ -6,6 +6,7 @@ file descriptors 1 and 2 by C code or subprocesses. The last event is the outcom
 """
 from __future__ import annotations
 
+import codecs
 import ctypes
 import importlib
 import io
@@ -22,7 +23,8 @@ from typing import Any
 
 from ..project.manifest import parse_value
 from .context import Context, PackageCancelled
-from .messages import MessageType, message_type_for
+from .events import EventWriter
+from .messages import MAX_MESSAGE_CHARS, MessageType, message_type_for
 
 _PR_SET_PDEATHSIG = 1
 MASK = "********"
@@ -44,31 +46,68 @@ class PackageSpec:
 
 
 class Emitter:
-    """Sends events to the worker; thread-safe; masks sensitive values in every message."""
+    """Sends events to the worker; thread-safe; masks sensitive values in every message.
 
-    def __init__(self, conn: Any, secrets: list[str]) -> None:
-        self._conn = conn
-        self._lock = threading.Lock()
+    A message longer than MAX_MESSAGE_CHARS is cut here, so that no event is unbounded; the
+    worker cleans and notes it (messages.clean_message), since a package can bypass all of this.
+    """
+
+    def __init__(self, writer: EventWriter, secrets: list[str]) -> None:
+        self._writer = writer
         self._secrets = sorted((s for s in secrets if s), key=len, reverse=True)
+        # Lines are buffered up to this, so that a secret across the cut is still masked whole.
+        self.line_capacity = MAX_MESSAGE_CHARS + (len(self._secrets[0]) if self._secrets else 0)
 
-    def message(self, message_type: int, text: str) -> None:
+    def message(self, message_type: int, text: str, omitted: int = 0) -> None:
         for secret in self._secrets:
             text = text.replace(secret, MASK)
-        self.send(("message", datetime.now(timezone.utc), int(message_type), text))
+        if len(text) > MAX_MESSAGE_CHARS:
+            omitted += len(text) - MAX_MESSAGE_CHARS
+            text = text[:MAX_MESSAGE_CHARS]
+        self.send(("message", datetime.now(timezone.utc).isoformat(), int(message_type), text, omitted))
 
     def send(self, event: tuple) -> None:
-        with self._lock:
-            try:
-                self._conn.send(event)
-            except (BrokenPipeError, OSError):
-                pass   # the worker is gone; this process is about to be killed with it
+        self._writer.send(event)
+
+
+class _Lines:
+    """Splits written text into lines, holding at most the emitter's line_capacity characters of the
+    current one: the rest of a longer line is counted, not kept (a package may write megabytes
+    without a newline)."""
+
+    def __init__(self, emitter: Emitter, message_type: MessageType) -> None:
+        self._emitter, self._type = emitter, message_type
+        self._line, self._omitted = "", 0
+
+    def feed(self, text: str) -> None:
+        *complete, rest = text.split("\n")
+        for piece in complete:
+            self._append(piece)
+            self.end()
+        self._append(rest)
+
+    def _append(self, piece: str) -> None:
+        room = self._emitter.line_capacity - len(self._line)
+        if len(piece) > room:
+            self._omitted += len(piece) - room
+            piece = piece[:room]
+        self._line += piece
+
+    @property
+    def partial(self) -> bool:
+        return bool(self._line or self._omitted)
+
+    def end(self) -> None:
+        """The current line is complete (a newline, or the end of the output)."""
+        line, omitted, self._line, self._omitted = self._line, self._omitted, "", 0
+        self._emitter.message(self._type, line.removesuffix("\r"), omitted)
 
 
 class _LineWriter(io.TextIOBase):
     """sys.stdout / sys.stderr: each complete line becomes one message."""
 
     def __init__(self, emitter: Emitter, message_type: MessageType) -> None:
-        self._emitter, self._type, self._buffer = emitter, message_type, ""
+        self._lines = _Lines(emitter, message_type)
         self._lock = threading.Lock()
 
     def writable(self) -> bool:
@@ -76,17 +115,13 @@ class _LineWriter(io.TextIOBase):
 
     def write(self, text: str) -> int:
         with self._lock:
-            self._buffer += text
-            *lines, self._buffer = self._buffer.split("\n")
-        for line in lines:
-            self._emitter.message(self._type, line)
+            self._lines.feed(text)
         return len(text)
 
     def flush(self) -> None:
         with self._lock:
-            rest, self._buffer = self._buffer, ""
-        if rest:
-            self._emitter.message(self._type, rest)
+            if self._lines.partial:
+                self._lines.end()
 
 
 class _Handler(logging.Handler):
@@ -109,9 +144,15 @@ def _forward_fd(fd: int, emitter: Emitter, message_type: MessageType) -> threadi
     os.close(write_end)
 
     def pump() -> None:
-        with os.fdopen(read_end, "r", encoding="utf-8", errors="replace") as lines:
-            for line in lines:
-                emitter.message(message_type, line.rstrip("\n"))
+        # Bytes that are not UTF-8 become lone surrogates, which the worker replaces and counts.
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
+        lines = _Lines(emitter, message_type)
+        while chunk := os.read(read_end, 65536):
+            lines.feed(decoder.decode(chunk))
+        lines.feed(decoder.decode(b"", final=True))
+        if lines.partial:
+            lines.end()
+        os.close(read_end)
 
     thread = threading.Thread(target=pump, name=f"fd{fd}", daemon=True)
     thread.start()
@@ -145,7 +186,7 @@ def typed_parameters(spec: PackageSpec) -> tuple[dict[str, Any], dict[str, Any]]
     return project, package
 
 
-def run_package(spec: PackageSpec, conn: Any) -> None:
+def run_package(spec: PackageSpec, writer: EventWriter) -> None:
     """The package process's main: set up, call the entry point, report the outcome."""
     parent_pid = os.getppid()        # the fork server
     os.setsid()                      # its own process group: the worker stops it and its children at once
@@ -153,7 +194,7 @@ def run_package(spec: PackageSpec, conn: Any) -> None:
     if os.getppid() != parent_pid:   # the fork server died before PDEATHSIG was armed
         os._exit(1)
     secrets = [value for _t, _n, _d, value, sensitive in spec.parameters if sensitive and value]
-    emitter = Emitter(conn, secrets)
+    emitter = Emitter(writer, secrets)
     pumps: list[threading.Thread] = []
     try:
         os.chdir(spec.working_directory)
@@ -170,7 +211,7 @@ def run_package(spec: PackageSpec, conn: Any) -> None:
             project_parameters=project_params, package_parameters=package_params,
             logger=logging.getLogger(f"package.{spec.package_name}"),
             working_directory=Path(spec.working_directory), project_directory=Path(spec.project_directory))
-        _on_sigterm(context)
+        _on_sigterm(context, writer)
         sys.path.insert(0, spec.project_directory)
         module_name, _, function_name = spec.entry_point.partition(":")
         function = getattr(importlib.import_module(module_name), function_name)
@@ -183,6 +224,7 @@ def run_package(spec: PackageSpec, conn: Any) -> None:
         emitter.message(MessageType.ERROR, f"Package {spec.package_name} failed:\n{text.rstrip()}")
         outcome = ("result", "failed", f"{type(exc).__name__}: {exc}")
     finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)   # the package has ended: a late stop changes nothing here
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
@@ -190,14 +232,18 @@ def run_package(spec: PackageSpec, conn: Any) -> None:
                 pass
         _drain_fds(pumps)
     emitter.send(outcome)
-    conn.close()
+    writer.close()
     os._exit(0 if outcome[1] == "succeeded" else 1)
 
 
-def _on_sigterm(context: Context) -> None:
+def _on_sigterm(context: Context, writer: EventWriter) -> None:
     def handler(signum: int, frame: Any) -> None:
         if not context.cancelled.is_set():
             context.cancelled.set()
-            raise PackageCancelled(f"execution {context.execution_id} was stopped")
+            cancelled = PackageCancelled(f"execution {context.execution_id} was stopped")
+            if writer.main_thread_sending:
+                writer.deferred = cancelled   # raised once the event being written is whole
+                return
+            raise cancelled
 
     signal.signal(signal.SIGTERM, handler)

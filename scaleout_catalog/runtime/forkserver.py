@@ -8,6 +8,7 @@ re-bootstrap), against ~89 complete no-op package attempts a second here. The pr
   worker -> server   "spawn" + two file descriptors (SCM_RIGHTS): the spec pipe's read
                      end and the event pipe's write end; the worker then writes the
                      pickled PackageSpec to the spec pipe, the child reads it.
+  child -> worker    events on the event pipe (events.py)
   server -> worker   ("spawned", pid) in reply, and ("exited", pid, exit code) whenever
                      a child ends (exit code < 0: killed by that signal).
 
@@ -26,6 +27,7 @@ import sys
 from multiprocessing.connection import Connection
 
 from .child import run_package
+from .events import EventWriter
 
 
 def serve(sock: socket.socket) -> None:
@@ -86,7 +88,7 @@ def _child(sock: socket.socket, wake_r: int, wake_w: int, spec_fd: int, events_f
         for fd in (spec_fd, events_fd):   # received descriptors are inheritable: keep them from os.system()
             os.set_inheritable(fd, False)
         spec = Connection(spec_fd, writable=False).recv()
-        run_package(spec, Connection(events_fd, readable=False))
+        run_package(spec, EventWriter(events_fd))
     finally:
         os._exit(70)   # run_package exits by itself; this is only reached if it could not start
 
