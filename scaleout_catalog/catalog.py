@@ -1,11 +1,12 @@
 """scaleout_catalog.Catalog: one method per catalog procedure, and typed readers for the views."""
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import time
 from datetime import datetime
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -40,9 +41,37 @@ class Catalog:
         else:
             self.engine = create_engine(url_or_engine, **engine_kwargs)
         self.dialect: str = self.engine.dialect.name
+        self._bound: sa.Connection | None = None   # inside transaction(): the one connection used
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator["Catalog"]:
+        """Runs the calls made inside as one transaction: all of them take effect, or, on any error,
+        none (a command that makes several calls never leaves half-made state behind).
+
+        >>> with catalog.transaction():
+        ...     execution_id = catalog.create_execution("finance", "sales", "load")
+        ...     catalog.start_execution(execution_id)
+        """
+        if self._bound is not None:
+            raise RuntimeError("Catalog.transaction() does not nest")
+        try:
+            conn = self.engine.connect()
+            transaction = conn.begin()
+        except sa.exc.DBAPIError as exc:
+            raise self._translate(exc) from None
+        self._bound = conn
+        try:
+            yield self
+            transaction.commit()
+        except BaseException:
+            transaction.rollback()
+            raise
+        finally:
+            self._bound = None
+            conn.close()
 
     # -- the one way Python reaches the database ----------------------------------
 
@@ -78,6 +107,11 @@ class Catalog:
         """Runs work(connection); translates driver errors. Two errors mean that nothing took effect,
         and the call runs again: a deadlock victim (SQL Server's 1205, rolled back; up to 3 tries), and
         Babelfish's re-planning defect (errors.is_babelfish_stale_plan; once more, on a new session)."""
+        if self._bound is not None:      # inside transaction(): no retry, the caller's transaction decides
+            try:
+                return work(self._bound)
+            except sa.exc.DBAPIError as exc:
+                raise self._translate(exc) from None
         for attempt in (1, 2, 3):
             conn = None
             try:
@@ -184,6 +218,11 @@ class Catalog:
 
     def pull_task(self, worker_agent_id: UUID | str | None, max_tasks: int = 1) -> list[models.ClaimedTask]:
         rows = self.call("pull_task", worker_agent_id=worker_agent_id, max_tasks=max_tasks)
+        return [from_row(models.ClaimedTask, r) for r in rows]
+
+    def get_held_tasks(self, worker_agent_id: UUID | str | None) -> list[models.ClaimedTask]:
+        """The tasks the catalog says this worker holds (their leases renewed): a worker reconciles with it."""
+        rows = self.call("get_held_tasks", worker_agent_id=worker_agent_id)
         return [from_row(models.ClaimedTask, r) for r in rows]
 
     def renew_task_lease(self, worker_agent_id: UUID | str, task_id: UUID | str | None,

@@ -168,10 +168,18 @@ def is_babelfish_stale_plan(orig: BaseException) -> bool:
     return number == BABELFISH_GENERIC_NUMBER and _BABELFISH_STALE_PLAN.search(text) is not None
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """A message on one line: control characters (a name may echo one) shown escaped, never acted on."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
 def catalog_error(number: int, message: str) -> CatalogError:
-    """The exception for an SSIS error number (CatalogError for an unknown one)."""
+    """The exception for an SSIS error number (CatalogError for an unknown one), its message on one line."""
     cls = ERRORS_BY_NUMBER.get(number, CatalogError)
-    return cls(message, number)
+    return cls(printable(message), number)
 
 
 def native_error(orig: BaseException) -> tuple[int | None, str]:
@@ -191,10 +199,14 @@ def from_driver_error(orig: BaseException) -> CatalogError | None:
         diag = getattr(orig, "diag", None)
         text = getattr(diag, "message_primary", None) or str(orig).splitlines()[0]
         return catalog_error(int(sqlstate), text)
+    if sqlstate is None and type(orig).__name__ == "DataError" and "NUL (0x00)" in str(orig):
+        # psycopg refuses a NUL in a text parameter before sending it: the catalog could not store it either
+        return InvalidArgumentValue("27101: A value contains a NUL character (0x00), which the catalog cannot store. "
+                                    "Remove it and call again.")
     args = getattr(orig, "args", ())
     if (sqlstate or (args[0] if args and isinstance(args[0], str) else None)) in BAD_VALUE_SQLSTATES:
         first_line = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
-        return InvalidArgumentValue(f"27101: {first_line}")
+        return InvalidArgumentValue(printable(f"27101: {first_line}"))
     # pyodbc: args = (sqlstate, "[...][SQL Server]27243: Cannot find ...")
     for arg in args:
         if isinstance(arg, str):
@@ -203,5 +215,5 @@ def from_driver_error(orig: BaseException) -> CatalogError | None:
                 return catalog_error(int(match.group(1)), _ODBC_SUFFIX.sub("", arg[match.start(1):]))
     number, text = native_error(orig)
     if number in BAD_VALUE_NUMBERS or (number == BABELFISH_GENERIC_NUMBER and _BABELFISH_BAD_VALUE.match(text)):
-        return InvalidArgumentValue(f"27101: {text.splitlines()[0] if text else 'invalid value'}")
+        return InvalidArgumentValue(printable(f"27101: {text.splitlines()[0] if text else 'invalid value'}"))
     return None

@@ -103,6 +103,7 @@ PROCEDURES: dict[str, Procedure] = {p.name: p for p in (
         WORKER_AGENT_ID, _p("certificate_thumbprint", "CertificateThumbprint", "text")), kind="scalar"),
     Procedure("internal", "pull_task", (WORKER_AGENT_ID, _p("max_tasks", "MaxTasks", "integer")), kind="rows"),
     Procedure("internal", "renew_task_lease", (WORKER_AGENT_ID, TASK_ID, LEASE_TOKEN), kind="rows"),
+    Procedure("internal", "get_held_tasks", (WORKER_AGENT_ID,), kind="rows"),
     Procedure("internal", "update_task_status", (
         WORKER_AGENT_ID, TASK_ID, LEASE_TOKEN, _p("status", "Status", "integer")), kind="scalar"),
     Procedure("internal", "update_tasks_status", (WORKER_AGENT_ID, _p("tasks", "Tasks", "text")), kind="rows"),

@@ -56,6 +56,50 @@ def batches(dialect: str, text: str) -> list[Batch]:
     return out
 
 
+# The start of a routine or view definition: PostgreSQL files hold many, a T-SQL batch holds one.
+# A later revision redefines a routine in place (CREATE OR REPLACE, ALTER), so grants are kept.
+_DEFINITION = re.compile(
+    r"^(CREATE(?:\s+OR\s+(?:REPLACE|ALTER))?|ALTER)\s+(FUNCTION|PROCEDURE|VIEW)\s+([\w\[\]]+\.[\w\[\]]+)",
+    re.IGNORECASE | re.MULTILINE)
+
+
+def _object_name(text: str) -> str:
+    return text.replace("[", "").replace("]", "").lower()
+
+
+def definitions(dialect: str, revision: str) -> dict[str, tuple[str, str, str]]:
+    """The routines and views a revision's install files define: name -> (verb, kind, text from the verb on)."""
+    found: dict[str, tuple[str, str, str]] = {}
+    for _, text in upgrade_files(dialect, revision):
+        chunks = batches(dialect, text) if dialect == "mssql" else [text]
+        for chunk in chunks:
+            matches = list(_DEFINITION.finditer(chunk))
+            if dialect == "mssql":
+                matches = matches[:1]
+            for i, match in enumerate(matches):
+                end = matches[i + 1].start() if i + 1 < len(matches) else len(chunk)
+                body = chunk[match.start():end].rstrip()
+                found[_object_name(match.group(3))] = (match.group(1).upper(), match.group(2).upper(), body)
+    return found
+
+
+def restorations(dialect: str, revision: str, earlier: list[str]) -> list[str]:
+    """On a downgrade of `revision`: the earlier definitions of the routines and views it redefined,
+    as statements that put them back in place (grants stay). `earlier` lists the older revisions, oldest first."""
+    redefined = [name for name, (verb, _, _) in definitions(dialect, revision).items() if verb != "CREATE"]
+    out = []
+    for name in redefined:
+        previous = None
+        for older in earlier:
+            previous = definitions(dialect, older).get(name, previous)
+        if previous is None:
+            continue
+        _, kind, body = previous
+        head = f"CREATE OR REPLACE {kind}" if dialect == "postgresql" else f"ALTER {kind}"
+        out.append(_DEFINITION.sub(lambda m: f"{head} {m.group(3)}", body, count=1))
+    return out
+
+
 class InstallError(Exception):
     """A batch of the catalog's SQL failed: names the file, the batch and the engine's own message."""
 
@@ -68,11 +112,18 @@ def _describe(exc: BaseException) -> str:
     return f"{first} (error {number})" if number is not None else first
 
 
-def apply_revision(op, revision: str, direction: str) -> None:
-    """Runs a revision's files from an Alembic migration, online or offline (--sql)."""
+def apply_revision(op, revision: str, direction: str, earlier: tuple[str, ...] = ()) -> None:
+    """Runs a revision's files from an Alembic migration, online or offline (--sql). A downgrade runs the
+    revision's downgrade.sql, then puts back the `earlier` revisions' definitions of what it redefined."""
     context = op.get_context()
     dialect = context.dialect.name
-    files = upgrade_files(dialect, revision) if direction == "upgrade" else [downgrade_file(dialect, revision)]
+    if direction == "upgrade":
+        files = upgrade_files(dialect, revision)
+    else:
+        restored = restorations(dialect, revision, list(earlier))
+        files = [downgrade_file(dialect, revision)]
+        if restored:   # a PostgreSQL body ends with its own semicolon
+            files.append(("(earlier definitions)", ("\nGO\n" if dialect == "mssql" else "\n\n").join(restored)))
     for name, text in files:
         for number, batch in enumerate(batches(dialect, text)):
             if context.as_sql:

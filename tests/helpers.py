@@ -38,7 +38,7 @@ ARCHIVE = b"PK\x05\x06" + b"\x00" * 18   # an empty zip; the database treats it 
 INTERNAL_TABLES = (
     "catalog_properties", "master_properties", "worker_agents", "folders", "projects", "object_versions",
     "packages", "object_parameters", "operations", "executions", "execution_parameter_values", "jobs",
-    "job_worker_agents", "tasks", "tasks_history", "task_attempts", "operation_messages",
+    "job_worker_agents", "tasks", "tasks_history", "task_attempts", "operation_messages", "catalog_pulse",
 )
 
 

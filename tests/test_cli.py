@@ -146,7 +146,7 @@ BAD_INPUT = [
     (("execute", "nosuchfolder", PROJECT, "hello"), 1, "error 27104"),
     (("execute", FOLDER, "nosuchproject", "hello"), 1, "error 27109"),
     (("execute", FOLDER, PROJECT, "nosuchpackage"), 1, "error 27146"),
-    (("execute", FOLDER, PROJECT, "hello", "--param", "Lines=many"), 1, "not a valid Int32"),
+    (("execute", FOLDER, PROJECT, "hello", "--param", "Lines=many"), 1, "error 27147: The data type"),
     (("execute", FOLDER, PROJECT, "hello", "--param", "Colour=red"), 1, "has no parameter 'Colour'"),
     (("execute", FOLDER, PROJECT, "hello", "--worker", "6583054A-E915-4C2A-80E4-C765E79EF61D"), 1,
      "no such worker agent"),

@@ -295,16 +295,22 @@ def test_worker_calls_on_a_task_need_the_lease(catalog):
     assert len(package.project_checksum) == 64
 
 
-def test_release_gives_the_attempt_back(catalog):
+def test_a_release_uses_up_its_attempt_and_its_number(catalog):
+    """A drained attempt may have run part-way: it counts against retry_count, and its number is never reused."""
     deploy_sample(catalog)
     worker = register(catalog)
-    execution_id = new_execution(catalog)
+    execution_id = new_execution(catalog, retry_count=1)
     task = catalog.pull_task(worker)[0]
     assert catalog.update_task_status(worker, task.task_id, task.lease_token, 1) == 1
-    e = catalog.execution(execution_id)
-    assert e.status == 5
+    assert catalog.execution(execution_id).status == 5
     again = catalog.pull_task(worker)[0]
-    assert again.executed_count == 1
+    assert again.executed_count == 2
+    assert catalog.update_task_status(worker, again.task_id, again.lease_token, 1) == 4
+    e = catalog.execution(execution_id)
+    assert (e.status, e.executed_count) == (6, 2)      # released with no attempt left: ended unexpectedly
+    attempts = catalog.query("SELECT attempt, status FROM catalog.task_attempts WHERE execution_id = :id "
+                             "ORDER BY attempt", {"id": execution_id})
+    assert [(a["attempt"], a["status"]) for a in attempts] == [(1, 1), (2, 1)]
 
 
 def test_append_operation_messages(catalog):

@@ -102,7 +102,7 @@ def _sqlfluff_unparsable(path: Path) -> list[str]:
 TSQL_FILES = sorted((ROOT / "sql" / "mssql").rglob("*.sql"))
 
 
-@pytest.mark.parametrize("path", TSQL_FILES, ids=[p.name for p in TSQL_FILES])
+@pytest.mark.parametrize("path", TSQL_FILES, ids=[str(p.relative_to(ROOT / "sql" / "mssql")) for p in TSQL_FILES])
 def test_every_tsql_file_parses(path):
     assert _sqlfluff_unparsable(path) == []
 
@@ -113,7 +113,54 @@ def test_generated_sql_server_install_script_parses(tmp_path):
     assert _sqlfluff_unparsable(out) == []
 
 
-def test_both_dialects_have_the_same_files():
-    pg = {p.name for p in (ROOT / "sql" / "postgresql" / "0001").glob("*.sql")}
-    ms = {p.name for p in (ROOT / "sql" / "mssql" / "0001").glob("*.sql")}
-    assert pg == ms
+def test_both_dialects_have_the_same_revisions_and_files():
+    revisions = {p.name for p in (ROOT / "sql" / "postgresql").iterdir()}
+    assert revisions == {p.name for p in (ROOT / "sql" / "mssql").iterdir()}
+    for revision in revisions:
+        pg = {p.name for p in (ROOT / "sql" / "postgresql" / revision).glob("*.sql")}
+        ms = {p.name for p in (ROOT / "sql" / "mssql" / revision).glob("*.sql")}
+        assert pg == ms, revision
+        for dialect in sqlfiles.DIALECTS:   # what a revision redefines, a downgrade can put back
+            earlier = sorted(r for r in revisions if r < revision)
+            redefined = [n for n, (verb, _, _) in sqlfiles.definitions(dialect, revision).items() if verb != "CREATE"]
+            assert len(sqlfiles.restorations(dialect, revision, earlier)) == len(redefined), (dialect, revision)
+
+
+def test_a_catalog_at_0001_upgrades_in_place_keeps_its_data_and_downgrades_back(pg_server):
+    """Revision 0002 on a working 0001 catalog: every row stays, a task claimed before the upgrade
+    finishes after it, and a downgrade puts 0001's schema back exactly."""
+    from helpers import INTERNAL_TABLES, deploy_sample, new_execution, register
+    from scaleout_catalog import Catalog
+    name = f"scaleout_mig2_{pg_server.description[:3].strip()}".replace(" ", "_").lower()
+    pg_server.drop_database(name)
+    pg_server.create_database(name)
+    try:
+        engine = sa.create_engine(pg_server.url_for(name))
+        migrate.upgrade(engine, "0001")
+        schema_0001 = schema_of(engine)
+        catalog = Catalog(pg_server.url_for(name))
+        deploy_sample(catalog)
+        worker = register(catalog)
+        running = new_execution(catalog)
+        task = catalog.pull_task(worker)[0]
+        queued = new_execution(catalog)
+
+        def rows() -> dict[str, list]:
+            return {t: sorted(tuple(str(v) for v in r.values()) for r in catalog.query(f"SELECT * FROM internal.{t}"))
+                    for t in INTERNAL_TABLES if t != "catalog_pulse"}
+        before = rows()
+        catalog.dispose()
+        migrate.upgrade(engine)
+        assert migrate.current(engine) == migrate.head()
+        assert rows() == before
+        assert catalog.update_task_status(worker, task.task_id, task.lease_token, 5) == 5
+        again = catalog.pull_task(worker)[0]
+        assert again.execution_id == queued and again.executed_count == 1
+        assert catalog.execution(running).status == 7
+        catalog.dispose()
+        migrate.downgrade(engine, "0001")
+        assert migrate.current(engine) == "0001"
+        assert schema_of(engine) == schema_0001
+        engine.dispose()
+    finally:
+        pg_server.drop_database(name)

@@ -55,6 +55,7 @@ def _calls(catalog, ctx):
         "announce_worker_certificate": lambda: catalog.announce_worker_certificate(w, "AB12"),
         "pull_task": lambda: catalog.pull_task(w),
         "renew_task_lease": lambda: catalog.renew_task_lease(w, t.task_id, t.lease_token),
+        "get_held_tasks": lambda: catalog.get_held_tasks(w),
         "update_task_status": lambda: catalog.update_task_status(w, t.task_id, t.lease_token, 5),
         "update_tasks_status": lambda: catalog.update_tasks_status(w, [(t.task_id, t.lease_token, 5)]),
         "append_operation_messages": lambda: catalog.append_operation_messages(w, message),
@@ -126,7 +127,10 @@ def test_one_worker_login_cannot_touch_a_task_another_worker_claimed(catalog, se
                 with pytest.raises((errors.LeaseLost, errors.CatalogError)) as refused:   # as itself: not its task
                     attempt(worker_a)
                 assert refused.value.number in (27246, 27101), what
+        with pytest.raises(errors.WorkerAgentNotFound):           # nor list B's held tasks
+            a.get_held_tasks(worker_b)
         assert snapshot(catalog) == before
+        assert a.get_held_tasks(worker_a) == [] and b.get_held_tasks(worker_b)[0].task_id == task.task_id
         assert b.update_task_status(worker_b, task.task_id, task.lease_token, 5) == 5
         assert catalog.execution(execution_id).status == 7
     finally:

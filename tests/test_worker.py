@@ -127,20 +127,24 @@ def test_sigterm_drains_running_packages_then_releases_the_rest(catalog, workers
     deploy_test_project(catalog)
     worker = workers.start_enabled("w1", "--drain-timeout", "3", "--max-tasks", "2")
     short = run_execution(catalog, "sleep", params={"Seconds": 1, "Interval": 0.2})
-    long = run_execution(catalog, "sleep", params={"Seconds": 60})
+    long = run_execution(catalog, "sleep", retry_count=1, params={"Seconds": 60})
     wait_until(lambda: all(catalog.execution(i).status == 2 for i in (short, long)), 15, "both to start")
     queued = run_execution(catalog, "noop")
 
     assert worker.terminate(timeout=30) == 0
     assert catalog.execution(short).status == 7                 # finished within the drain timeout
     released = catalog.execution(long)
-    assert (released.status, released.executed_count) == (5, 0)    # back in the queue, attempt given back
+    assert (released.status, released.executed_count) == (5, 1)    # back in the queue; the attempt counts
     assert catalog.execution(queued).status == 5                # never claimed while draining
 
     workers.start_enabled("w2")
     catalog.stop_operation(long)
     ended = wait_terminal(catalog, [long, queued], 30)
     assert ended[queued].status == 7 and ended[long].status == 3
+    attempts = catalog.query("SELECT attempt, status FROM catalog.task_attempts WHERE execution_id = :id "
+                             "ORDER BY attempt", {"id": long})
+    assert [a["attempt"] for a in attempts][:1] == [1] and attempts[0]["status"] == 1   # numbers never reused
+    assert len({a["attempt"] for a in attempts}) == len(attempts)
 
 
 def test_routing_and_max_tasks(catalog, workers):

@@ -11,7 +11,6 @@ from rich.live import Live
 from rich.spinner import Spinner
 
 from ..models import STATUS_NAMES, TERMINAL_STATUSES
-from ..project.manifest import parse_value
 from ..runtime.messages import MessageType
 from .app import (EXIT_CANCELED, EXIT_ENDED_UNEXPECTEDLY, EXIT_FAILED, UserError, catalog_for, console,
                   url_option)
@@ -24,8 +23,8 @@ _OBJECT_TYPES = {"$project": 20, "$package": 30}
 
 def _parse_params(catalog: Any, folder: str, project: str, package: str,
                   pairs: tuple[str, ...]) -> list[tuple[int, str, str]]:
-    """--param values as (object_type, name, value), checked against the deployed parameters first,
-    so that a typo or a wrong type leaves the catalog without a half-made execution."""
+    """--param values as (object_type, name, value), their names checked against the deployed parameters
+    (to name the package or project that lacks one); the values are the catalog's to check."""
     declared = catalog.object_parameters(folder, project)
     by_key = {(r["object_type"], r["parameter_name"]): r["data_type"] for r in declared
               if r["object_type"] == 20 or r["object_name"] == package}
@@ -45,12 +44,7 @@ def _parse_params(catalog: Any, folder: str, project: str, package: str,
             where = f"package {package}" if types == [30] else f"project {project}" if types == [20] \
                 else f"package {package} or project {project}"
             raise UserError(f"--param {pair!r}: {where} has no parameter {bare!r}")
-        data_type = by_key[(object_type, bare)]
-        try:
-            parse_value(data_type, value)
-        except ValueError as exc:
-            raise UserError(f"--param {pair!r}: not a valid {data_type}: {exc}") from None
-        out.append((object_type, bare, value))
+        out.append((object_type, bare, value))   # its value is checked by the catalog itself
     return out
 
 
@@ -93,12 +87,14 @@ def execute(folder_name: str, project_name: str, package_name: str, params: tupl
             raise UserError(f"--worker {value!r} is not a WorkerAgentId (a GUID, as in catalog.worker_agents)") from None
         if catalog.worker_agent(worker_ids[-1]) is None:
             raise UserError(f"--worker {value}: no such worker agent in catalog.worker_agents")
-    execution_id = catalog.create_execution(folder_name, project_name, package_name, useanyworker=not worker_ids)
-    for object_type, name, value in values:
-        catalog.set_execution_parameter_value(execution_id, object_type, name, value)
-    for worker_agent_id in worker_ids:
-        catalog.add_execution_worker(execution_id, worker_agent_id)
-    catalog.start_execution(execution_id, retry_count=retry_count)
+    # One transaction: a value or a start that the catalog refuses leaves no half-made execution behind.
+    with catalog.transaction():
+        execution_id = catalog.create_execution(folder_name, project_name, package_name, useanyworker=not worker_ids)
+        for object_type, name, value in values:
+            catalog.set_execution_parameter_value(execution_id, object_type, name, value)
+        for worker_agent_id in worker_ids:
+            catalog.add_execution_worker(execution_id, worker_agent_id)
+        catalog.start_execution(execution_id, retry_count=retry_count)
     console.print(f"execution {execution_id} started ({folder_name}/{project_name}/{package_name})", highlight=False)
     if wait:
         sys.exit(_follow(catalog, execution_id, timeout))
