@@ -24,7 +24,8 @@ from ..models import ClaimedTask
 from ..project.archive import ArchiveError
 from ..runtime import launcher
 from ..runtime.child import PackageSpec
-from ..runtime.messages import MessageSource, MessageType
+from ..runtime.events import EventStreamError
+from ..runtime.messages import LOG_BUDGET_CHARS, MessageSource, MessageType
 from .backoff import Backoff
 from .logship import LogShipper
 from .state import WorkerState
@@ -34,6 +35,7 @@ log = logging.getLogger("scaleout.worker")
 # Outcomes a worker reports (internal.update_task_status).
 SUCCEEDED, FAILED, CANCELLED, RELEASED = 5, 4, 6, 1
 _OUTCOME_NAMES = {SUCCEEDED: "succeeded", FAILED: "failed", CANCELLED: "canceled", RELEASED: "released to the queue"}
+SPOOL_INTERVAL = 2.0   # seconds messages wait in memory while the database is away (then: to the spool)
 
 
 @dataclass
@@ -65,6 +67,9 @@ class Attempt:
     events_done: bool = False
     exited: bool = False
     outcome: int | None = None         # what to report, once decided
+    logged_chars: int = 0              # package output kept so far (at most LOG_BUDGET_CHARS)
+    dropped_messages: int = 0          # package output beyond that: counted, not kept
+    dropped_chars: int = 0
 
     @property
     def finished(self) -> bool:
@@ -133,6 +138,7 @@ class Worker:
         if on_registered:
             on_registered(self.enabled)
         self._settle_leftover_leases()
+        self._send_spool()
         self.forkserver = launcher.ForkServer()
         self.reconcile_due = True
         self._start_listener()
@@ -151,6 +157,8 @@ class Worker:
                 self._enforce_grace_periods(now)
                 if now >= self.db_retry_at:
                     self._database_round(now)
+                elif self.logs.due_in(self._log_interval()) == 0:
+                    self.logs.flush(database_up=False)   # the database is away: to the spool, not a busy loop
                 self._sleep()
         finally:
             self._shutdown()
@@ -193,7 +201,7 @@ class Worker:
             deadlines.append(self.next_claim)
         if self.attempts:
             deadlines.append(min(a.renewed_at for a in self.attempts.values()) + self._renew_interval())
-        due = self.logs.due_in()
+        due = self.logs.due_in(self._log_interval())
         if due is not None:
             deadlines.append(now + due)
         for a in self.attempts.values():
@@ -203,16 +211,22 @@ class Worker:
                 deadlines.append(now)   # setup or report pending
         if self.stopping:
             deadlines.append(self.drain_deadline if self.drain_deadline is not None else now)
+        if self.forkserver.has_exits:
+            deadlines.append(now)   # exit notices that arrived while a spawn waited for its reply
         timeout = max(0.0, min(deadlines) - now)
         waitables: list[Any] = [self._wake_r, self.forkserver]
-        waitables += [a.process.events for a in self.attempts.values() if a.process is not None and not a.events_done]
+        if not self.logs.full():   # else the package processes wait (their pipes fill) until the batch is sent
+            waitables += [a.process.events for a in self.attempts.values()
+                          if a.process is not None and a.process.events is not None and not a.events_done]
         for ready in launcher.wait(waitables, timeout):
             if ready == self._wake_r:
                 os.read(self._wake_r, 4096)
-            elif ready is self.forkserver:
-                self._on_exits(self.forkserver.exits())
-            else:
+            elif ready is not self.forkserver:
                 self._on_events(ready)
+        try:
+            self._on_exits(self.forkserver.exits())
+        except launcher.ForkServerDied as exc:
+            self._restart_forkserver(str(exc))
 
     # -- registration and heartbeat ---------------------------------------------------------
 
@@ -319,6 +333,16 @@ class Worker:
                 self._start(attempt)
 
     def _start(self, attempt: Attempt) -> None:
+        try:
+            self._launch(attempt)
+        except CatalogConnectionError:
+            raise
+        except LeaseLost:
+            self._lose_lease(attempt)
+        except Exception as exc:  # noqa: BLE001  (whatever it is, it is this attempt's failure)
+            self._fail(attempt, "start", exc)
+
+    def _launch(self, attempt: Attempt) -> None:
         task = attempt.task
         try:
             package = self.catalog.get_task_package(self.worker_agent_id, task.task_id, task.lease_token,
@@ -329,9 +353,6 @@ class Worker:
                                                        include_stream=True).project_stream
                 project_dir = self.state.extract_project(stream, package.project_checksum)
             parameters = self.catalog.get_task_parameters(self.worker_agent_id, task.task_id, task.lease_token)
-        except LeaseLost:
-            self._lose_lease(attempt)
-            return
         except ArchiveError as exc:
             self._message(attempt, MessageType.ERROR, f"The project archive was refused: {exc}")
             attempt.outcome = FAILED
@@ -344,7 +365,11 @@ class Worker:
             parameters=tuple((p.object_type, p.parameter_name, p.parameter_data_type, p.parameter_value,
                               bool(p.sensitive)) for p in parameters))
         attempt.process = launcher.PackageProcess(spec)
-        attempt.process.start(self.forkserver)
+        try:
+            attempt.process.start(self.forkserver)
+        except launcher.ForkServerDied as exc:
+            self._restart_forkserver(str(exc))
+            attempt.process.start(self.forkserver)     # once more; a second failure fails the attempt
         attempt.renewed_at = time.monotonic()
         self._message(attempt, MessageType.PRE_EXECUTE,
                       f"Worker agent {self.worker_agent_id} ({self.options.machine_name}) started attempt "
@@ -364,28 +389,62 @@ class Worker:
             if attempt.process is not None and attempt.process.pid in exits:
                 attempt.process.exitcode = exits[attempt.process.pid]
                 attempt.exited = True
-                self._read_events(attempt)      # reads to the end, then decides the outcome
+                if attempt.process.kill_leftovers():
+                    self._message(attempt, MessageType.WARNING,
+                                  f"The package left processes running in its process group ({attempt.process.pid}) "
+                                  "when it ended; they were killed.")
+                self._read_events(attempt)      # reads what is left, then decides the outcome
 
     def _read_events(self, attempt: Attempt) -> None:
-        events = attempt.process.events
+        """Reads what the package process has sent (a bounded amount per call: the loop stays responsive
+        and memory stays bounded however much it writes); once it has exited and its pipe is empty
+        (or closed: a process it left behind may hold it open), decides the outcome."""
         try:
-            while not attempt.events_done and events.poll():
-                event = events.recv()
-                if event[0] == "message":
-                    _, when, message_type, text = event
-                    self.logs.add(attempt.task.lease_token, when, message_type, MessageSource.PACKAGE, text)
-                elif event[0] == "result":
-                    attempt.result = event[1]
-        except (EOFError, OSError):
-            attempt.events_done = True
-        if attempt.exited:
-            attempt.events_done = True
-            self._decide(attempt)
+            reader = attempt.process.events
+            if not attempt.events_done:
+                for event in reader.read():
+                    self._on_event(attempt, event)
+                if reader.cut_off:
+                    self._message(attempt, MessageType.WARNING, f"The package process's last event was cut off "
+                                                                f"after {reader.cut_off} bytes (it was killed mid-write).")
+                attempt.events_done = reader.eof or (attempt.exited and reader.drained)
+            if attempt.exited and attempt.events_done:
+                self._decide(attempt)
+        except CatalogConnectionError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            self._fail(attempt, "read the events of", exc)
+
+    def _on_event(self, attempt: Attempt, event: list[Any]) -> None:
+        if event[0] == "message":
+            _, when, message_type, text, omitted = event
+            if attempt.logged_chars >= LOG_BUDGET_CHARS:
+                attempt.dropped_messages += 1
+                attempt.dropped_chars += len(text) + int(omitted)
+                return
+            attempt.logged_chars += len(text)
+            self.logs.add(attempt.task.lease_token, datetime.fromisoformat(when), int(message_type),
+                          MessageSource.PACKAGE, text, int(omitted))
+        elif event[0] == "result":
+            attempt.result = str(event[1])
+        else:
+            raise EventStreamError(f"an event of unknown kind {event[0][:40]!r}")
 
     def _decide(self, attempt: Attempt) -> None:
         """Once the process has exited: the outcome to report."""
         if not attempt.exited or attempt.finished or attempt.lease_lost:
             return
+        try:
+            self._decide_outcome(attempt)
+        except Exception as exc:  # noqa: BLE001
+            self._fail(attempt, "decide the outcome of", exc)
+
+    def _decide_outcome(self, attempt: Attempt) -> None:
+        if attempt.dropped_messages:
+            self._message(attempt, MessageType.WARNING,
+                          f"The package wrote more than the {LOG_BUDGET_CHARS} characters of messages that one "
+                          f"attempt keeps: {attempt.dropped_messages} further messages ({attempt.dropped_chars} "
+                          "characters) were dropped.")
         process = attempt.process
         if attempt.release:
             attempt.outcome = RELEASED
@@ -401,6 +460,59 @@ class Worker:
                 self._message(attempt, MessageType.ERROR, f"The package process {how} without reporting an outcome.")
         self._message(attempt, MessageType.POST_EXECUTE,
                       f"Attempt {attempt.task.executed_count} ended: {_OUTCOME_NAMES[attempt.outcome]}.")
+
+    def _fail(self, attempt: Attempt, step: str, exc: BaseException) -> None:
+        """An unexpected error in the worker's handling of one attempt: that attempt fails (its process,
+        if any, is killed), with the error in its log; the worker and its other attempts go on."""
+        task = attempt.task
+        log.error("execution %s attempt %s: the worker failed to %s it: %s: %s", task.execution_id,
+                  task.executed_count, step, type(exc).__name__, exc, exc_info=exc)
+        self._message(attempt, MessageType.ERROR, f"The worker failed to {step} this attempt: "
+                                                  f"{type(exc).__name__}: {exc}")
+        process = attempt.process
+        if process is not None and process.pid is not None and not attempt.exited:
+            process.kill()
+        attempt.exited = attempt.events_done = True
+        if not attempt.lease_lost:
+            attempt.outcome = RELEASED if attempt.release else CANCELLED if attempt.cancel_requested else FAILED
+            self._message(attempt, MessageType.POST_EXECUTE,
+                          f"Attempt {task.executed_count} ended: {_OUTCOME_NAMES[attempt.outcome]}.")
+
+    def _restart_forkserver(self, reason: str) -> None:
+        """The fork server died (or stopped answering). Its package processes died with it
+        (PR_SET_PDEATHSIG; their process groups are killed here too, so that nothing of theirs runs on):
+        their attempts fail with the reason in their logs. The next ones run on a new fork server."""
+        old = self.forkserver
+        log.warning("%s; starting a new fork server", reason)
+        self._on_exits(old.take_exits())     # what it said before it went
+        old.close(kill=True)
+        for attempt in list(self.attempts.values()):
+            process = attempt.process
+            if process is None or process.server is not old or attempt.exited:
+                continue
+            process.kill()
+            process.exitcode = -signal.SIGKILL
+            attempt.exited = True
+            self._message(attempt, MessageType.ERROR,
+                          f"The package process {process.pid} was lost: {reason}, and its package processes "
+                          "were killed with it.")
+            self._read_events(attempt)
+        if time.monotonic() - old.started_at < 1.0:
+            time.sleep(1.0)     # one that cannot stay up is not restarted in a tight loop
+        self.forkserver = launcher.ForkServer()
+
+    def _log_interval(self) -> float:
+        """How long messages wait in memory: while the database is away, long enough that the
+        spool gets a file every few seconds rather than every 0.2 s."""
+        return SPOOL_INTERVAL if self.backoff.failures else self.logs.interval
+
+    def _send_spool(self) -> None:
+        """Messages an earlier run spooled: sent now, not only when the next message comes."""
+        if self.logs.pending():
+            try:
+                self.logs.flush()
+            except CatalogConnectionError:
+                pass    # they go with the next messages
 
     def _enforce_grace_periods(self, now: float) -> None:
         for attempt in self.attempts.values():
