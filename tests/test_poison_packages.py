@@ -153,6 +153,27 @@ def test_a_package_that_ignores_sigterm_is_killed_after_the_grace_period(catalog
     _then_hello_succeeds(catalog, worker)
 
 
+def test_an_event_the_worker_cannot_take_fails_that_attempt_only(catalog, workers):
+    deploy_test_project(catalog)
+    worker = workers.start_enabled("w1", "--max-tasks", "2")
+    bad_time = run_execution(catalog, "bad_event", params={"Kind": "time"})
+    bad_frame = run_execution(catalog, "bad_event", params={"Kind": "frame"})
+    ended = wait_terminal(catalog, [bad_time, bad_frame], 30)
+    assert (ended[bad_time].status, ended[bad_frame].status) == (4, 4), worker.output()
+    errors_logged = {i: [m.message for m in catalog.operation_messages(i) if m.message_type == 120]
+                     for i in (bad_time, bad_frame)}
+    assert errors_logged[bad_time] == [
+        "The worker failed to read the events of this attempt: ValueError: Invalid isoformat string: 'not a time'"]
+    assert errors_logged[bad_frame] == [
+        "The worker failed to read the events of this attempt: EventStreamError: an event of 4294967295 bytes "
+        "(at most 4194304)"]
+    for execution_id in (bad_time, bad_frame):      # and the package process (which sleeps on) is killed
+        started = next(m.message for m in catalog.operation_messages(execution_id) if m.message_type == 30)
+        pid = int(re.search(r"in process (\d+)", started).group(1))
+        wait_until(lambda: not _pid_alive(pid), 10, f"package process {pid} to be killed")
+    _then_hello_succeeds(catalog, worker)
+
+
 def test_a_killed_fork_server_is_replaced(catalog, workers):
     deploy_test_project(catalog)
     worker = workers.start_enabled("w1", "--max-tasks", "2")

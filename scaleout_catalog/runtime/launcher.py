@@ -40,7 +40,7 @@ class ForkServer:
     def fileno(self) -> int:
         return self.sock.fileno()
 
-    def spawn(self, spec: PackageSpec, timeout: float = 30.0) -> tuple[int, EventReader]:
+    def spawn(self, spec: PackageSpec, timeout: float = 10.0) -> tuple[int, EventReader]:
         """Forks a package process for spec; returns its pid and the read end of its event pipe.
         Raises ForkServerDied if the server is gone or does not answer within timeout seconds."""
         spec_r, spec_w = os.pipe()

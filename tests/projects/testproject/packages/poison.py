@@ -60,3 +60,14 @@ def ignore_sigterm(context):
     while time.monotonic() < deadline:
         context.logger.info("still here")
         time.sleep(0.2)
+
+
+def bad_event(context):
+    """Talks to the worker behind the runtime's back: an event the worker cannot take."""
+    import logging
+    writer = next(h for h in logging.getLogger().handlers if hasattr(h, "_emitter"))._emitter._writer
+    if context.parameters["Kind"] == "time":
+        writer.send(("message", "not a time", 70, "a message with a bad time", 0))
+    else:
+        os.write(writer._fd, b"\xff\xff\xff\xff garbage")
+    time.sleep(30)
