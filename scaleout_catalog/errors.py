@@ -217,3 +217,108 @@ def from_driver_error(orig: BaseException) -> CatalogError | None:
     if number in BAD_VALUE_NUMBERS or (number == BABELFISH_GENERIC_NUMBER and _BABELFISH_BAD_VALUE.match(text)):
         return InvalidArgumentValue(printable(f"27101: {text.splitlines()[0] if text else 'invalid value'}"))
     return None
+
+
+# -- the database refused before any catalog procedure ran ------------------------------------------
+
+class CatalogNotInstalled(Exception):
+    """The database has no catalog, or an older one (`scaleout db upgrade` was not run).
+
+    Not a CatalogConnectionError on purpose: the database answered, so retrying (as a worker does
+    on a connection error) cannot help until someone upgrades it."""
+
+
+class RoleRequired(Exception):
+    """The database refused the login itself (no EXECUTE or SELECT privilege): it lacks a catalog role.
+    object_name is schema.name; roles are the catalog roles that may use it, least privileged first."""
+
+    def __init__(self, message: str, object_name: str | None, roles: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.object_name, self.roles = object_name, roles
+
+
+_ADMIN = ("ssis_admin",)
+_EXECUTOR = ("ssis_cluster_executor", "ssis_admin")
+_WORKER = ("ssis_cluster_worker", "ssis_admin")
+_READER = ("ssis_logreader", "ssis_cluster_executor", "ssis_admin")
+
+# Who may read or call what: the grants of sql/*/60_grants.sql, as the README's permission table states
+# them (tests/test_cli_bad_input.py checks this map against the grants of a live catalog). Least
+# privileged role first.
+VIEW_ROLES: dict[str, tuple[str, ...]] = {
+    "catalog.worker_agents": _EXECUTOR,
+    **{f"catalog.{name}": _READER for name in (
+        "executions", "operations", "operation_messages", "execution_parameter_values", "folders", "projects",
+        "packages", "object_parameters", "tasks", "task_attempts", "catalog_properties", "master_properties")},
+}
+PROCEDURE_ROLES: dict[str, tuple[str, ...]] = {
+    **{f"catalog.{name}": _ADMIN for name in (
+        "enable_worker_agent", "disable_worker_agent", "delete_worker_agent", "set_worker_agent_property",
+        "configure_catalog", "create_folder", "deploy_project")},
+    **{f"catalog.{name}": _EXECUTOR for name in (
+        "create_execution", "set_execution_parameter_value", "add_execution_worker", "start_execution",
+        "stop_operation")},
+    **{f"internal.{name}": _WORKER for name in (
+        "update_worker_agent_status", "announce_worker_certificate", "pull_task", "renew_task_lease",
+        "get_held_tasks", "update_task_status", "update_tasks_status", "append_operation_messages",
+        "get_task_package", "get_task_parameters", "dealwith_expired_tasks", "cleanup_server_retention_window")},
+}
+
+# PostgreSQL: no such schema, relation or routine. SQL Server: 208 invalid object name, 2812 no such procedure.
+_MISSING_SQLSTATES = frozenset({"3F000", "42P01", "42883"})
+_MISSING_NUMBERS = frozenset({208, 2812})
+_CATALOG_NAME = re.compile(r"\b(catalog|internal)\b", re.IGNORECASE)
+# "permission denied for procedure enable_worker_agent"; "The EXECUTE permission was denied on the object
+# 'enable_worker_agent', database 'ssisdb', schema 'catalog'."
+_PG_DENIED = re.compile(r"permission denied for (?:procedure|function|view|table|relation) \"?(\w+)\"?")
+_MSSQL_DENIED = re.compile(r"on the object '(\w+)', database '[^']*', schema '(\w+)'")
+_STATEMENT_OBJECT = re.compile(r"\b(catalog|internal)\]?\s*\.\s*\[?(\w+)", re.IGNORECASE)
+
+
+def _sqlstate(orig: BaseException) -> str | None:
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate:
+        return sqlstate
+    args = getattr(orig, "args", ())
+    return args[0] if args and isinstance(args[0], str) and len(args[0]) == 5 else None
+
+
+def _first_line(orig: BaseException) -> str:
+    diag = getattr(orig, "diag", None)
+    text = getattr(diag, "message_primary", None) or native_error(orig)[1]
+    return text.strip().splitlines()[0] if text.strip() else type(orig).__name__
+
+
+def catalog_not_installed(orig: BaseException) -> CatalogNotInstalled | None:
+    """CatalogNotInstalled if the driver error says that a catalog schema, view or procedure is missing."""
+    number, _ = native_error(orig)
+    if _sqlstate(orig) in _MISSING_SQLSTATES or number in _MISSING_NUMBERS:
+        text = _first_line(orig)
+        if _CATALOG_NAME.search(text):
+            return CatalogNotInstalled(
+                f"the catalog is not installed in this database, or is older than this scaleout ({text})")
+    return None
+
+
+def role_required(orig: BaseException, statement: str | None = None) -> RoleRequired | None:
+    """RoleRequired if the database refused the login (PostgreSQL 42501, SQL Server 229 or 230): names the
+    procedure or view (from the message, else from the statement that was refused) and the roles it needs."""
+    number, _ = native_error(orig)
+    if _sqlstate(orig) != "42501" and number not in (229, 230):
+        return None
+    text = _first_line(orig)
+    candidates = []
+    pg, mssql = _PG_DENIED.search(text), _MSSQL_DENIED.search(text)
+    if mssql:
+        candidates.append(f"{mssql.group(2)}.{mssql.group(1)}".lower())
+    elif pg:
+        candidates += [f"catalog.{pg.group(1)}", f"internal.{pg.group(1)}"]
+    candidates += [f"{s}.{n}".lower() for s, n in _STATEMENT_OBJECT.findall(statement or "")]
+    name = next((c for c in candidates if c in VIEW_ROLES or c in PROCEDURE_ROLES), None)
+    if name is None:
+        return RoleRequired(f"permission denied ({text}): this login lacks the catalog role for it", None, ())
+    roles = VIEW_ROLES.get(name) or PROCEDURE_ROLES[name]
+    needs = f"the role {roles[0]}" if len(roles) == 1 else \
+        "one of the roles " + ", ".join(roles[:-1]) + " or " + roles[-1]
+    return RoleRequired(f"permission denied: this login may not {'read' if name in VIEW_ROLES else 'call'} "
+                        f"{name}; it needs {needs} (the database said: {text})", name, roles)

@@ -40,7 +40,7 @@ def create_master(hosts: tuple[str, ...], directory: Path, days: int, owner: str
       scaleout cert create-master --host db1.example.com --host 10.0.0.5 --dir /etc/scaleout
     """
     _run(lambda: certificates.create_master(directory, hosts, days=days, force=force, owner=owner))
-    console.print(f"wrote {directory / 'ca.crt'}, ca.key, server.crt, server.key", highlight=False)
+    console.print(f"wrote {directory / 'ca.crt'}, ca.key, server.crt, server.key", highlight=False, markup=False)
 
 
 @cert.command("create-worker")
@@ -57,7 +57,8 @@ def create_worker(name: str, directory: Path, days: int, force: bool) -> None:
     """
     crt, key = _run(lambda: certificates.create_worker(directory, name, days=days, force=force))
     console.print(f"wrote {crt} and {key}; the worker connects with "
-                  f"?sslmode=verify-full&sslrootcert=ca.crt&sslcert={crt.name}&sslkey={key.name}", highlight=False)
+                  f"?sslmode=verify-full&sslrootcert=ca.crt&sslcert={crt.name}&sslkey={key.name}",
+                  highlight=False, markup=False)
 
 
 @cert.command()
@@ -116,7 +117,7 @@ def rotate(which: str, name: str | None, directory: Path, days: int, url: str | 
         if announce is None:
             err_console.print("no --url: the catalog was not told; an enabled worker that registers with the new "
                               "certificate is disabled until an admin enables it again", highlight=False)
-    console.print(f"rotated {path}; new SHA-256 {certificates.thumbprint(path)}", highlight=False)
+    console.print(f"rotated {path}; new SHA-256 {certificates.thumbprint(path)}", highlight=False, markup=False)
 
 
 def _worker_agent_id(state_dir: Path) -> str:

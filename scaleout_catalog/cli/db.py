@@ -4,17 +4,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
+from rich.markup import escape
 
 from ..connection import create_engine
 from ..errors import CatalogConnectionError
 from ..sqlfiles import DIALECTS
-from .app import UserError, url_option
-
-console = Console()
+from .app import UserError, console, remember_url, url_option
 
 
 def _engine(url: str | None):
+    remember_url(url)
     engine = create_engine(url)
     try:
         with engine.connect():
@@ -43,7 +42,8 @@ def upgrade(url: str | None, revision: str) -> None:
     from .. import migrate   # imported late: Alembic is slow to import, and only these commands need it
     engine = _engine(url)
     migrate.upgrade(engine, revision)
-    console.print(f"catalog at revision [bold]{migrate.current(engine)}[/bold] ({engine.url.render_as_string()})",
+    console.print(f"catalog at revision [bold]{migrate.current(engine)}[/bold] "
+                  f"({escape(engine.url.render_as_string())})",
                   highlight=False)
 
 
@@ -97,7 +97,7 @@ def script(dialect: str, output: Path | None) -> None:
         click.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
-        console.print(f"wrote {output} ({len(text.splitlines())} lines)", highlight=False)
+        console.print(f"wrote {output} ({len(text.splitlines())} lines)", highlight=False, markup=False)
 
 
 def _grant(url: str | None, login: str, role: str, create: bool) -> None:
@@ -108,7 +108,7 @@ def _grant(url: str | None, login: str, role: str, create: bool) -> None:
     except LookupError as exc:
         raise UserError(str(exc)) from None
     console.print(("created login " + login + " and " if created else "") + f"granted {role} to {login}",
-                  highlight=False)
+                  highlight=False, markup=False)
 
 
 @db.command("grant-worker")
