@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ..models import TERMINAL_STATUSES
 from .app import EXIT_FAILED, UserError, console, err_console
-from .output import executions_table, workers_table
+from .output import print_executions, print_workers
 
 REGIONS = ("EMEA", "APAC", "NA", "LATAM", "ANZ", "MEA", "NORDICS", "DACH")
 FOLDER = "demo"
@@ -35,9 +35,10 @@ def demo(count: int, worker_count: int, keep: bool, stop_kept: bool) -> None:
     """One-computer mode: the embedded PostgreSQL as master, local workers, a sample project.
 
     Upgrades the catalog, starts the workers (enabled at once, as SSIS does when master
-    and worker are installed together), deploys the bundled `sales` project, runs a batch
-    of executions that load a CSV file into SQLite and aggregate it, prints the
-    worker_agents and executions tables, and shuts everything down.
+    and worker are installed together), deploys the bundled `sales` project, runs
+    --executions load_region executions that each load a CSV file into SQLite, then one
+    summarize execution that aggregates them, prints the worker_agents and executions
+    tables, and shuts everything down.
 
     \b
     Example:
@@ -89,16 +90,17 @@ def demo(count: int, worker_count: int, keep: bool, stop_kept: bool) -> None:
         executions.append(summary)
 
         agents = catalog.worker_agents()
-        console.print(workers_table(agents))
+        print_workers(agents)
         rows = [catalog.execution(e) for e in executions]
         names = {a.worker_agent_id: a.display_name for a in agents}
-        console.print(executions_table(rows, title=f"catalog.executions (this demo: {len(rows)})", workers=names))
+        print_executions(rows, title=f"catalog.executions (this demo: {count} load_region, 1 summarize)",
+                         workers=names)
         for m in catalog.operation_messages(summary):
             if m.message_source_type == 30:
                 console.print(f"  summarize: {m.message}", highlight=False, markup=False)
         succeeded = sum(r.status == 7 for r in rows)
-        console.print(f"{succeeded} of {len(rows)} executions succeeded in {time.monotonic() - began:.1f} s",
-                      highlight=False)
+        console.print(f"{succeeded} of {len(rows)} executions succeeded ({count} load_region and 1 summarize) "
+                      f"in {time.monotonic() - began:.1f} s", highlight=False)
         if keep:
             _keep(demo_dir, workers, url)
             workers = []

@@ -6,6 +6,8 @@ from pathlib import Path
 import click
 
 from ..project.deploy import deploy as deploy_project
+from rich.markup import escape
+
 from .app import catalog_for, console, url_option
 
 
@@ -23,5 +25,6 @@ def deploy(path: Path, folder_name: str, create_folder: bool, url: str | None) -
     """
     manifest, operation_id = deploy_project(catalog_for(url), path, folder_name, create_folder=create_folder)
     packages = ", ".join(p["name"] for p in manifest["packages"])
-    console.print(f"deployed project [bold]{manifest['name']}[/bold] {manifest['version']} to folder "
-                  f"[bold]{folder_name}[/bold] (operation {operation_id}; packages: {packages})", highlight=False)
+    console.print(f"deployed project [bold]{escape(manifest['name'])}[/bold] {escape(str(manifest['version']))} to "
+                  f"folder [bold]{escape(folder_name)}[/bold] (operation {operation_id}; packages: {escape(packages)})",
+                  highlight=False)

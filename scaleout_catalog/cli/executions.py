@@ -9,16 +9,19 @@ from typing import Any
 import click
 from rich.live import Live
 from rich.spinner import Spinner
+from rich.text import Text
 
 from ..models import STATUS_NAMES, TERMINAL_STATUSES
 from ..runtime.messages import MessageType
-from .app import (EXIT_CANCELED, EXIT_ENDED_UNEXPECTEDLY, EXIT_FAILED, UserError, catalog_for, console,
+from .app import (EXIT_CANCELED, EXIT_ENDED_UNEXPECTEDLY, EXIT_FAILED, Seconds, UserError, catalog_for, console,
                   url_option)
-from .output import executions_table, status_text, table, when
+from .output import Column, print_executions, print_table, status_text, when
 
 EXIT_BY_STATUS = {7: 0, 9: 0, 4: EXIT_FAILED, 3: EXIT_CANCELED, 6: EXIT_ENDED_UNEXPECTEDLY}
 _TYPE_NAMES = {t.value: t.name.lower().replace("_", " ") for t in MessageType}
 _OBJECT_TYPES = {"$project": 20, "$package": 30}
+# An execution id is a bigint in the catalog: anything else cannot name one.
+execution_id_argument = click.argument("execution_id", type=click.IntRange(1, 2**63 - 1))
 
 
 def _parse_params(catalog: Any, folder: str, project: str, package: str,
@@ -64,7 +67,7 @@ def _project_exists(catalog: Any, folder: str, project: str) -> bool:
 @click.option("--retry-count", type=click.IntRange(0, 100), default=0, show_default=True,
               help="Further attempts after a failed one.")
 @click.option("--wait", is_flag=True, help="Follow the execution to its end, print its log, exit by its outcome.")
-@click.option("--timeout", type=click.FloatRange(0), default=None, help="With --wait: give up after this many seconds.")
+@click.option("--timeout", type=Seconds(0), default=None, help="With --wait: give up after this many seconds.")
 @url_option
 def execute(folder_name: str, project_name: str, package_name: str, params: tuple[str, ...],
             workers: tuple[str, ...], retry_count: int, wait: bool, timeout: float | None, url: str | None) -> None:
@@ -107,17 +110,17 @@ def _follow(catalog: Any, execution_id: int, timeout: float | None) -> int:
         while True:
             e = catalog.execution(execution_id)
             elapsed = time.monotonic() - began
-            spinner.update(text=f"execution {execution_id}: {STATUS_NAMES.get(e.status, e.status)}, "
-                                f"attempt {e.executed_count}, {elapsed:.1f} s"
-                                + (f" on {e.machine_name}" if e.machine_name else ""))
+            spinner.update(text=Text(f"execution {execution_id}: {STATUS_NAMES.get(e.status, e.status)}, "
+                                     f"attempt {e.executed_count}, {elapsed:.1f} s"
+                                     + (f" on {e.machine_name}" if e.machine_name else "")))
             if e.status in TERMINAL_STATUSES:
                 break
             if timeout is not None and elapsed > timeout:
                 raise UserError(f"execution {execution_id} is still {STATUS_NAMES.get(e.status)} after {timeout:g} s")
             time.sleep(0.2)
     _print_log(catalog, execution_id)
-    console.print(f"execution {execution_id} {status_text(e.status)} after {e.executed_count} attempt(s)",
-                  highlight=False)
+    console.print(Text.assemble(f"execution {execution_id} ", status_text(e.status),
+                                f" after {e.executed_count} attempt(s)"), highlight=False)
     return EXIT_BY_STATUS.get(e.status, EXIT_FAILED)
 
 
@@ -155,11 +158,11 @@ def list_(status: str | None, limit: int, url: str | None) -> None:
     rows = catalog_for(url).executions()
     if status is not None:
         rows = [e for e in rows if STATUS_NAMES.get(e.status) == status]
-    console.print(executions_table(list(reversed(rows))[:limit]))
+    print_executions(list(reversed(rows))[:limit])
 
 
 @executions.command()
-@click.argument("execution_id", type=int)
+@execution_id_argument
 @url_option
 def show(execution_id: int, url: str | None) -> None:
     """Show one execution: its status, parameters and attempts.
@@ -170,22 +173,25 @@ def show(execution_id: int, url: str | None) -> None:
     """
     catalog = catalog_for(url)
     e = _execution(catalog, execution_id)
-    console.print(executions_table([e], title=f"execution {execution_id}"))
-    console.print(table("parameters", ("object_type", "name", "type", "value", "sensitive"),
-                        ((p.object_type, p.parameter_name, p.parameter_data_type,
-                          "********" if p.sensitive and p.value_set else p.parameter_value, p.sensitive)
-                         for p in catalog.execution_parameter_values(execution_id))))
+    print_executions([e], title=f"execution {execution_id}")
+    console.print()
+    print_table("parameters", ("object_type", "name", "type", "value", Column("sensitive", drop=1)),
+                ((p.object_type, p.parameter_name, p.parameter_data_type,
+                  "********" if p.sensitive and p.value_set else p.parameter_value, p.sensitive)
+                 for p in catalog.execution_parameter_values(execution_id)))
+    console.print()
     attempts = catalog.task_attempts(execution_id)
-    console.print(table("attempts", ("attempt", "worker", "claimed", "ended", "status"),
-                        ((a["attempt"], a["worker_agent_id"], when(a["claimed_time"]), when(a["ended_time"]),
-                          _ATTEMPT_STATUS.get(a["status"], a["status"])) for a in attempts)))
+    print_table("attempts", ("attempt", Column("worker", no_wrap=True), Column("claimed", drop=2, no_wrap=True),
+                             Column("ended", drop=1, no_wrap=True), "status"),
+                ((a["attempt"], a["worker_agent_id"], when(a["claimed_time"]), when(a["ended_time"]),
+                  _ATTEMPT_STATUS.get(a["status"], a["status"])) for a in attempts))
 
 
 _ATTEMPT_STATUS = {2: "running", 4: "failed", 5: "succeeded", 6: "canceled", 7: "lease expired", 1: "released"}
 
 
 @executions.command()
-@click.argument("execution_id", type=int)
+@execution_id_argument
 @click.option("--follow", "-f", is_flag=True, help="Keep printing new messages until the execution ends.")
 @url_option
 def logs(execution_id: int, follow: bool, url: str | None) -> None:
@@ -206,7 +212,7 @@ def logs(execution_id: int, follow: bool, url: str | None) -> None:
 
 
 @executions.command()
-@click.argument("execution_id", type=int)
+@execution_id_argument
 @url_option
 def stop(execution_id: int, url: str | None) -> None:
     """Stop an execution (catalog.stop_operation); a running package is stopped by its worker.

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from .app import catalog_for, console, url_option
-from .output import table, when
+from .output import Column, print_table, when
 
 
 @click.group()
@@ -22,8 +22,9 @@ def folders_list(url: str | None) -> None:
       scaleout folders list
     """
     rows = catalog_for(url).folders()
-    console.print(table("catalog.folders", ("folder_id", "name", "created_by", "created_time"),
-                        ((f.id, f.name, f.created_by_name, when(f.created_time)) for f in rows)))
+    print_table("catalog.folders", (Column("folder_id", no_wrap=True), "name", Column("created_by", drop=1),
+                                    Column("created_time", drop=2, no_wrap=True)),
+                ((f.id, f.name, f.created_by_name, when(f.created_time)) for f in rows))
 
 
 @folders.command("create")
@@ -37,7 +38,7 @@ def folders_create(folder_name: str, url: str | None) -> None:
       scaleout folders create finance
     """
     folder_id = catalog_for(url).create_folder(folder_name)
-    console.print(f"created folder {folder_name} (folder_id {folder_id})", highlight=False)
+    console.print(f"created folder {folder_name} (folder_id {folder_id})", highlight=False, markup=False)
 
 
 @click.group()
@@ -58,10 +59,11 @@ def projects_list(folder_name: str | None, url: str | None) -> None:
     catalog = catalog_for(url)
     folder_names = {f.id: f.name for f in catalog.folders()}
     rows = [p for p in catalog.projects() if folder_name is None or folder_names.get(p.folder_id) == folder_name]
-    console.print(table("catalog.projects", ("project_id", "folder", "name", "version", "lsn", "deployed_by",
-                                             "last_deployed_time"),
-                        ((p.project_id, folder_names.get(p.folder_id), p.name, p.version, p.object_version_lsn,
-                          p.deployed_by_name, when(p.last_deployed_time)) for p in rows)))
+    print_table("catalog.projects",
+                (Column("project_id", no_wrap=True), "folder", "name", "version", Column("lsn", drop=3, no_wrap=True),
+                 Column("deployed_by", drop=2), Column("last_deployed_time", drop=1, no_wrap=True)),
+                ((p.project_id, folder_names.get(p.folder_id), p.name, p.version, p.object_version_lsn,
+                  p.deployed_by_name, when(p.last_deployed_time)) for p in rows))
 
 
 @click.group()
@@ -91,5 +93,5 @@ def packages_list(folder_name: str | None, project_name: str | None, url: str | 
         folder = folder_names.get(project.folder_id)
         if (folder_name is None or folder == folder_name) and (project_name is None or project.name == project_name):
             rows.append((k.package_id, folder, project.name, k.name, k.entry_point_name, k.description))
-    console.print(table("catalog.packages", ("package_id", "folder", "project", "name", "entry_point",
-                                             "description"), rows))
+    print_table("catalog.packages", (Column("package_id", no_wrap=True), Column("folder", drop=2), "project", "name",
+                                     Column("entry_point", drop=1), Column("description", drop=3)), rows)

@@ -6,7 +6,7 @@ import uuid
 import click
 
 from .app import UserError, catalog_for, console, url_option
-from .output import workers_table
+from .output import print_workers
 
 
 def _worker_id(value: str) -> str:
@@ -33,7 +33,7 @@ def list_(url: str | None) -> None:
     Example:
       scaleout workers list --url postgresql://admin@db1/ssisdb
     """
-    console.print(workers_table(catalog_for(url).worker_agents()))
+    print_workers(catalog_for(url).worker_agents())
 
 
 _EXAMPLE_ID = "6583054A-E915-4C2A-80E4-C765E79EF61D"
@@ -46,7 +46,7 @@ def _state_command(name: str, done: str, summary: str) -> None:
     @url_option
     def command(worker_agent_id: str, url: str | None) -> None:
         getattr(catalog_for(url), f"{name}_worker_agent")(_worker_id(worker_agent_id))
-        console.print(f"worker agent {worker_agent_id} {done}", highlight=False)
+        console.print(f"worker agent {worker_agent_id} {done}", highlight=False, markup=False)
 
 
 for _name, _done, _summary in (
@@ -69,4 +69,5 @@ def set_(worker_agent_id: str, property_name: str, property_value: str, url: str
       scaleout workers set 6583054A-E915-4C2A-80E4-C765E79EF61D Tags etl,large
     """
     catalog_for(url).set_worker_agent_property(_worker_id(worker_agent_id), property_name, property_value)
-    console.print(f"worker agent {worker_agent_id}: {property_name} = {property_value}", highlight=False)
+    console.print(f"worker agent {worker_agent_id}: {property_name} = {property_value}", highlight=False,
+                  markup=False)
