@@ -3,16 +3,20 @@ from __future__ import annotations
 
 import logging
 import os
-import shlex
+import re
+import signal
 import sys
+import unicodedata
 from pathlib import Path
+from typing import Any
 
 import click
 
 from ..worker import Worker, WorkerOptions
-from ..worker.agent import install_signal_handlers
 from ..worker.state import StateDirInUse, default_state_dir
-from .app import UserError, console, err_console, url_option
+from .app import Seconds, UserError, console, err_console, remember_url, url_option
+
+_WEEK = 7 * 86400
 
 
 @click.group()
@@ -28,11 +32,11 @@ def worker() -> None:
               help="Packages this worker runs at once.")
 @click.option("--state-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where the worker keeps its id, spool and project cache. [default: per-user state dir]")
-@click.option("--drain-timeout", type=click.FloatRange(0), default=60.0, show_default=True,
+@click.option("--drain-timeout", type=Seconds(0, _WEEK), default=60.0, show_default=True,
               help="Seconds running packages may take to finish after SIGTERM before they are released.")
-@click.option("--cancel-grace", type=click.FloatRange(0), default=10.0, show_default=True,
+@click.option("--cancel-grace", type=Seconds(0, _WEEK), default=10.0, show_default=True,
               help="Seconds between SIGTERM and SIGKILL for a stopped package.")
-@click.option("--poll-interval", type=click.FloatRange(0.05), default=2.0, show_default=True,
+@click.option("--poll-interval", type=Seconds(0.05, 3600), default=2.0, show_default=True,
               help="Longest wait between idle polls when LISTEN/NOTIFY is unavailable (SQL Server).")
 def run(url: str | None, display_name: str | None, tags: str | None, max_tasks: int, state_dir: Path | None,
         drain_timeout: float, cancel_grace: float, poll_interval: float) -> None:
@@ -52,6 +56,7 @@ def run(url: str | None, display_name: str | None, tags: str | None, max_tasks: 
     # ping before every call would double its round trips.
     from ..catalog import Catalog
     from ..connection import resolve_url
+    remember_url(url)
     resolved = resolve_url(url)
     catalog = Catalog(resolved, pool_pre_ping=False,
                       connect_args={"connect_timeout": 5} if resolved.startswith("postgresql") else {})
@@ -63,23 +68,52 @@ def run(url: str | None, display_name: str | None, tags: str | None, max_tasks: 
     try:
         agent = Worker(catalog, options)
     except StateDirInUse as exc:
-        err_console.print(f"[red]error:[/red] {exc}", highlight=False)
-        sys.exit(1)
-    install_signal_handlers(agent)
+        raise UserError(str(exc)) from None
+    _install_signal_handlers(agent, drain_timeout)
 
     def announce(enabled: bool) -> None:
-        err_console.print(f"worker agent [bold]{agent.worker_agent_id}[/bold] registered "
-                          f"(state directory {options.state_dir})", highlight=False)
+        say(f"worker agent {agent.worker_agent_id} registered (state directory {options.state_dir})")
         if not enabled:
-            err_console.print("disabled until an admin enables it:\n  EXEC [catalog].[enable_worker_agent] "
-                              f"@WorkerAgentId = N'{agent.worker_agent_id}'", markup=False, highlight=False)
+            say(f"disabled until an admin enables it:\n  scaleout workers enable {agent.worker_agent_id}\n"
+                f"  or in SQL: {enable_statement(catalog.dialect, agent.worker_agent_id)}")
 
-    sys.exit(agent.run(on_registered=announce))
+    code = agent.run(on_registered=announce)
+    say(f"worker agent {agent.worker_agent_id} stopped")
+    sys.exit(code)
+
+
+def say(text: str) -> None:
+    """A line for the operator on stderr, with the worker's log; the text is printed as it is."""
+    err_console.print(text, markup=False, highlight=False)
+
+
+def enable_statement(dialect: str, worker_agent_id: Any) -> str:
+    """The statement a DBA runs to enable a worker, in the catalog database's own SQL."""
+    if dialect == "postgresql":
+        return f"CALL catalog.enable_worker_agent('{worker_agent_id}');"
+    return f"EXEC [catalog].[enable_worker_agent] @WorkerAgentId = N'{worker_agent_id}'"
+
+
+def _install_signal_handlers(agent: Worker, drain_timeout: float) -> None:
+    """SIGTERM and Ctrl-C: the worker drains (a second one: it stops at once); each says so on stderr."""
+    def on_signal(signum: int, frame: Any) -> None:
+        name = signal.Signals(signum).name
+        running = len(agent.attempts)
+        if agent.stopping:
+            say(f"received {name} again: stopping at once; running packages go back to the queue")
+        elif running:
+            say(f"received {name}: draining {running} running package{'s' if running != 1 else ''} "
+                f"(up to {drain_timeout:g} s); send {name} again to stop at once")
+        else:
+            say(f"received {name}: stopping (no package is running)")
+        agent.request_stop()
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
 
 
 _UNIT = """\
 [Unit]
-Description=SSIS Scale Out Worker (scaleout worker run){description}
+Description=SSIS Scale Out Worker (scaleout worker run{description})
 Wants=network-online.target
 After=network-online.target
 
@@ -107,7 +141,7 @@ WantedBy={wanted_by}
 @click.option("--display-name", help="Name shown in catalog.worker_agents.")
 @click.option("--tags", help="Comma-separated labels shown in catalog.worker_agents.")
 @click.option("--max-tasks", type=click.IntRange(1, 1000), default=4, show_default=True)
-@click.option("--drain-timeout", type=click.FloatRange(0), default=60.0, show_default=True)
+@click.option("--drain-timeout", type=Seconds(0, _WEEK), default=60.0, show_default=True)
 @click.option("--user", "run_as", help="Run the service as this system user (system units only).")
 @click.option("--user-unit", is_flag=True, help="Write a per-user unit (systemctl --user) instead of a system one.")
 @click.option("--path", "unit_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -127,19 +161,27 @@ def install_service(url: str | None, name: str, state_dir: Path | None, display_
       scaleout worker install-service --url postgresql://worker1@db1/ssisdb --tags etl
       systemctl daemon-reload && systemctl enable --now scaleout-worker
     """
+    for option, value in (("--url", url), ("--name", name), ("--state-dir", state_dir),
+                          ("--display-name", display_name), ("--tags", tags), ("--user", run_as), ("--path", unit_path)):
+        if value is not None:
+            _refuse_control_characters(option, str(value))
+    if not _UNIT_NAME.fullmatch(name):
+        raise UserError(f"--name {name!r}: a unit name takes letters, digits and : _ . @ - only")
+    if run_as is not None and not _USER_NAME.fullmatch(run_as):
+        raise UserError(f"--user {run_as!r} is not a user name")
     if unit_path is None:
         unit_path = (Path.home() / ".config/systemd/user" if user_unit else Path("/etc/systemd/system")) \
             / f"{name}.service"
     if unit_path.exists() and not force:
         raise UserError(f"{unit_path} exists; pass --force to overwrite it")
     args = [sys.executable, "-m", "scaleout_catalog.cli", "worker", "run", "--max-tasks", str(max_tasks),
-            "--drain-timeout", f"{drain_timeout:g}", "--state-dir", str(state_dir or default_state_dir())]
+            "--drain-timeout", f"{drain_timeout:g}", "--state-dir", str((state_dir or default_state_dir()).absolute())]
     for flag, value in (("--display-name", display_name), ("--tags", tags)):
         if value:
             args += [flag, value]
     environment = f'Environment="SCALEOUT_URL={_systemd_quoted(url)}"\n' if url else ""
-    text = _UNIT.format(description=f" {display_name}" if display_name else "",
-                        exec_start=shlex.join(args).replace("%", "%%"), environment=environment,
+    text = _UNIT.format(description=f", {display_name.replace('%', '%%')}" if display_name else "",
+                        exec_start=" ".join(_exec_word(a) for a in args), environment=environment,
                         stop_timeout=int(drain_timeout + 30), user=f"User={run_as}\n" if run_as and not user_unit else "",
                         wanted_by="default.target" if user_unit else "multi-user.target")
     unit_path.parent.mkdir(parents=True, exist_ok=True)
@@ -152,6 +194,28 @@ def install_service(url: str | None, name: str, state_dir: Path | None, display_
                   f"\nthen enable the worker in the catalog (its id is in the service log: journalctl "
                   f"{'--user ' if user_unit else ''}-u {name}):\n  scaleout workers enable WORKER_AGENT_ID",
                   highlight=False, markup=False)
+
+
+_UNIT_NAME = re.compile(r"[A-Za-z0-9:_.@-]{1,200}")
+_USER_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,31}|[0-9]{1,10}")
+_PLAIN_WORD = re.compile(r"[A-Za-z0-9_@+=:,./-]+")
+
+
+def _refuse_control_characters(option: str, value: str) -> None:
+    """A unit file is lines of text: a line break in a value would start a new setting
+    (e.g. ExecStartPre=), so no control character, line or paragraph separator may enter one."""
+    bad = next((c for c in value if unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp")), None)
+    if bad is not None:
+        raise UserError(f"{option} {value!r} contains the control character {bad!r}; "
+                        "nothing was written (a unit file value cannot hold it)")
+
+
+def _exec_word(value: str) -> str:
+    """One word of an ExecStart= command line, as systemd reads it back: double-quoted with C escapes
+    where needed, specifiers (%) and variables ($) escaped."""
+    if _PLAIN_WORD.fullmatch(value):
+        return value
+    return '"' + _systemd_quoted(value).replace("$", "$$") + '"'
 
 
 def _systemd_quoted(value: str) -> str:
