@@ -14,7 +14,8 @@ from sqlalchemy.engine import Engine
 
 from . import models
 from .connection import create_engine
-from .errors import CatalogConnectionError, from_driver_error, is_babelfish_stale_plan, native_error
+from .errors import (CatalogConnectionError, catalog_not_installed, from_driver_error, is_babelfish_stale_plan,
+                     native_error)
 from .models import from_row
 from .project.manifest import text_value
 from .procedures import PROCEDURES
@@ -134,7 +135,7 @@ class Catalog:
 
     @staticmethod
     def _translate(exc: sa.exc.DBAPIError) -> Exception:
-        error = from_driver_error(exc.orig)
+        error = from_driver_error(exc.orig) or catalog_not_installed(exc.orig)
         if error is not None:
             return error
         first_line = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__

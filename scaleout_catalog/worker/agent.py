@@ -631,9 +631,4 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def install_signal_handlers(worker: Worker) -> None:
-    signal.signal(signal.SIGTERM, worker.request_stop)
-    signal.signal(signal.SIGINT, worker.request_stop)
-
-
-__all__ = ["Worker", "WorkerOptions", "install_signal_handlers"]
+__all__ = ["Worker", "WorkerOptions"]
