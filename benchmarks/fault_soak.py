@@ -324,6 +324,10 @@ def main() -> int:
             fleet.stop()
         if catalog is not None:
             catalog.dispose()
+        try:
+            server.stop()       # by pg_ctl: close() alone stops only the first postmaster, not a restarted one
+        except Exception:  # noqa: BLE001  already stopped
+            pass
         server.close()
 
     s = result["status"]

@@ -37,6 +37,10 @@ def own_server():
     root = tempfile.mkdtemp(prefix="scaleout-faults-")   # not under pytest's tmp: the server's own user must reach it
     server = DisposableServer(root)
     yield server
+    try:
+        server.stop()       # by pg_ctl: close() alone stops only the first postmaster, not a restarted one
+    except Exception:  # noqa: BLE001  already stopped
+        pass
     server.close()
     shutil.rmtree(root, ignore_errors=True)
 
