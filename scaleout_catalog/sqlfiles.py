@@ -57,10 +57,16 @@ def batches(dialect: str, text: str) -> list[Batch]:
 
 
 # The start of a routine or view definition: PostgreSQL files hold many, a T-SQL batch holds one.
-# A later revision redefines a routine in place (CREATE OR REPLACE, ALTER), so grants are kept.
+# A later revision redefines a routine in place (CREATE OR REPLACE, ALTER), so grants are kept; a T-SQL
+# function is dropped and created again instead (Babelfish has no ALTER FUNCTION).
 _DEFINITION = re.compile(
     r"^(CREATE(?:\s+OR\s+(?:REPLACE|ALTER))?|ALTER)\s+(FUNCTION|PROCEDURE|VIEW)\s+([\w\[\]]+\.[\w\[\]]+)",
     re.IGNORECASE | re.MULTILINE)
+
+# What 0001's grants give every internal helper on Babelfish (no ownership chaining there), given back to a
+# T-SQL function that a downgrade creates again.
+_BABELFISH_HELPER_GRANT = ("IF SERVERPROPERTY('Babelfish') IS NOT NULL GRANT EXECUTE ON {name} "
+                           "TO [ssis_admin], [ssis_cluster_executor], [ssis_cluster_worker];")
 
 
 def _object_name(text: str) -> str:
@@ -68,7 +74,7 @@ def _object_name(text: str) -> str:
 
 
 def definitions(dialect: str, revision: str) -> dict[str, tuple[str, str, str]]:
-    """The routines and views a revision's install files define: name -> (verb, kind, text from the verb on)."""
+    """The routines and views a revision's install files define: name -> (kind, written name, text from the verb on)."""
     found: dict[str, tuple[str, str, str]] = {}
     for _, text in upgrade_files(dialect, revision):
         chunks = batches(dialect, text) if dialect == "mssql" else [text]
@@ -79,24 +85,31 @@ def definitions(dialect: str, revision: str) -> dict[str, tuple[str, str, str]]:
             for i, match in enumerate(matches):
                 end = matches[i + 1].start() if i + 1 < len(matches) else len(chunk)
                 body = chunk[match.start():end].rstrip()
-                found[_object_name(match.group(3))] = (match.group(1).upper(), match.group(2).upper(), body)
+                found[_object_name(match.group(3))] = (match.group(2).upper(), match.group(3), body)
     return found
 
 
+def redefined(dialect: str, revision: str, earlier: list[str]) -> dict[str, tuple[str, str, str]]:
+    """What `revision` redefines: its definitions of names an `earlier` revision (oldest first) defined,
+    each with that earlier definition."""
+    previous: dict[str, tuple[str, str, str]] = {}
+    for older in earlier:
+        previous.update(definitions(dialect, older))
+    return {name: previous[name] for name in definitions(dialect, revision) if name in previous}
+
+
 def restorations(dialect: str, revision: str, earlier: list[str]) -> list[str]:
-    """On a downgrade of `revision`: the earlier definitions of the routines and views it redefined,
-    as statements that put them back in place (grants stay). `earlier` lists the older revisions, oldest first."""
-    redefined = [name for name, (verb, _, _) in definitions(dialect, revision).items() if verb != "CREATE"]
+    """On a downgrade of `revision`: statements that put back the earlier definitions of what it redefined."""
     out = []
-    for name in redefined:
-        previous = None
-        for older in earlier:
-            previous = definitions(dialect, older).get(name, previous)
-        if previous is None:
-            continue
-        _, kind, body = previous
-        head = f"CREATE OR REPLACE {kind}" if dialect == "postgresql" else f"ALTER {kind}"
-        out.append(_DEFINITION.sub(lambda m: f"{head} {m.group(3)}", body, count=1))
+    for _, (kind, written, body) in redefined(dialect, revision, earlier).items():
+        if dialect == "postgresql":
+            out.append(_DEFINITION.sub(lambda m: f"CREATE OR REPLACE {kind} {m.group(3)}", body, count=1))
+        elif kind == "FUNCTION":
+            out += [f"DROP FUNCTION IF EXISTS {written};",
+                    _DEFINITION.sub(lambda m: f"CREATE FUNCTION {m.group(3)}", body, count=1),
+                    _BABELFISH_HELPER_GRANT.format(name=written)]
+        else:
+            out.append(_DEFINITION.sub(lambda m: f"ALTER {kind} {m.group(3)}", body, count=1))
     return out
 
 

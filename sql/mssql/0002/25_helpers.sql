@@ -28,7 +28,8 @@ CREATE FUNCTION [internal].[has_control_characters] (@value nvarchar(max), @allo
 RETURNS bit
 AS
 BEGIN
-    DECLARE @i int = 1, @c int, @length int = DATALENGTH(@value) / 2;
+    -- LEN ignores trailing blanks, hence the x; DATALENGTH would count bytes, which differ on Babelfish (UTF-8).
+    DECLARE @i int = 1, @c int, @length int = LEN(@value + N'x') - 1;
     WHILE @i <= @length
     BEGIN
         SET @c = UNICODE(SUBSTRING(@value, @i, 1));
@@ -47,7 +48,7 @@ CREATE PROCEDURE [internal].[require_valid_name]
 AS
 BEGIN
     SET NOCOUNT ON;
-    DECLARE @message nvarchar(2000), @length int = DATALENGTH(@value) / 2;   -- LEN would not count trailing blanks
+    DECLARE @message nvarchar(2000), @length int = LEN(@value + N'x') - 1;   -- counts trailing blanks too
     IF @value IS NULL EXEC [internal].[null_argument] @name;
     IF @length = 0 OR @length > @max OR [internal].[has_control_characters](@value, 0) = 1
        OR UNICODE(LEFT(@value, 1)) IN (32, 160, 12288) OR UNICODE(RIGHT(@value, 1)) IN (32, 160, 12288)
@@ -77,9 +78,12 @@ BEGIN
     END;
 END
 GO
+-- Redefined: dropped and created again (Babelfish has no ALTER FUNCTION); 60_grants gives it back its rights.
+DROP FUNCTION IF EXISTS [internal].[is_valid_value];
+GO
 -- 1 when @value is a valid literal of the SSIS data type @type, in the forms both dialects read
 -- alike: ASCII digits, finite decimal numbers, ISO 8601 dates and times.
-ALTER FUNCTION [internal].[is_valid_value] (@type nvarchar(128), @value nvarchar(4000))
+CREATE FUNCTION [internal].[is_valid_value] (@type nvarchar(128), @value nvarchar(4000))
 RETURNS bit
 AS
 BEGIN

@@ -9,6 +9,7 @@ IF SERVERPROPERTY('Babelfish') IS NOT NULL
 BEGIN
     GRANT EXECUTE ON [internal].[take_pulse] TO [ssis_admin], [ssis_cluster_executor], [ssis_cluster_worker];
     GRANT EXECUTE ON [internal].[require_valid_name] TO [ssis_admin], [ssis_cluster_executor], [ssis_cluster_worker];
+    GRANT EXECUTE ON [internal].[is_valid_value] TO [ssis_admin], [ssis_cluster_executor], [ssis_cluster_worker];
     GRANT EXECUTE ON [internal].[has_control_characters] TO [ssis_admin], [ssis_cluster_executor], [ssis_cluster_worker];
     GRANT EXECUTE ON [internal].[require_json_array] TO [ssis_admin], [ssis_cluster_executor], [ssis_cluster_worker];
     GRANT SELECT, INSERT, UPDATE, DELETE ON [internal].[catalog_pulse] TO [ssis_admin], [ssis_cluster_executor], [ssis_cluster_worker];
