@@ -8,7 +8,7 @@ import pytest
 
 from helpers import (ARCHIVE, FOLDER, MANIFEST, PACKAGE, PROJECT, age_operations, deploy_sample, expire_leases,
                      new_execution, register, snapshot)
-from scaleout_catalog import CatalogError
+from scaleout_catalog import CatalogError, errors
 
 ALL_WORKERS = "11111111-1111-1111-1111-111111111111"
 
@@ -388,3 +388,21 @@ def test_values_come_back_typed_and_checksums_as_hex(catalog):
     assert checksum.strip() == hashlib.sha256(ARCHIVE).hexdigest()
     properties = catalog.catalog_properties()
     assert properties["SENSITIVE_VALUE_ENCRYPTION"] in {"pgcrypto", "none", "AES_256"}
+
+
+def test_calls_in_one_transaction_leave_nothing_when_one_is_refused(catalog):
+    """What scaleout execute relies on: create, set and start together, or nothing at all."""
+    deploy_sample(catalog)
+    register(catalog)
+    before = snapshot(catalog)
+    with pytest.raises(errors.ParameterTypeMismatch):
+        with catalog.transaction():
+            execution_id = catalog.create_execution(FOLDER, PROJECT, PACKAGE)
+            catalog.set_execution_parameter_value(execution_id, 30, "ApiKey", "k")
+            catalog.set_execution_parameter_value(execution_id, 30, "RowCount", "1_000")
+    assert snapshot(catalog) == before
+    with catalog.transaction():
+        execution_id = catalog.create_execution(FOLDER, PROJECT, PACKAGE)
+        catalog.set_execution_parameter_value(execution_id, 30, "ApiKey", "k")
+        catalog.start_execution(execution_id)
+    assert catalog.execution(execution_id).status == 5
