@@ -317,3 +317,20 @@ def test_names_with_markup_are_kept_literally(catalog):
         catalog.create_folder(name)
     assert {"[/]", "[bold]x", "<script>alert(1)</script>", "O'Brien \"quoted\"", "; DROP TABLE x; --"} <= \
         {f.name for f in catalog.folders()}
+
+
+@pytest.mark.parametrize("data_type, value", [
+    ("Int32", "-5"), ("Int32", "+7"), ("Int32", " 42 "), ("Int32", "-2147483648"), ("Double", "-1.5e3"),
+    ("Double", "0.25"), ("Double", ".5"), ("Double", "1E+2"), ("DateTime", "2024-01-01"),
+    ("DateTime", "2024-01-01T10:00:00"), ("DateTime", "2024-01-01 10:00:00.123"), ("DateTime", "2024-02-29T23:59:59-05:00"),
+])
+def test_the_forms_both_dialects_read_are_accepted(catalog, data_type, value):
+    """The strict forms still take every ordinary value, signed numbers and ISO 8601 with offsets included."""
+    if data_type in PARAMETER_BY_TYPE:
+        deploy_sample(catalog)
+        object_type, name = PARAMETER_BY_TYPE[data_type]
+        execution_id = new_execution(catalog, package=PACKAGE, start=False)
+        catalog.set_execution_parameter_value(execution_id, object_type, name, value)
+    else:
+        catalog.create_folder(FOLDER)
+        catalog.deploy_project(FOLDER, PROJECT, ARCHIVE, _param(data_type, value))

@@ -82,7 +82,8 @@ GO
 DROP FUNCTION IF EXISTS [internal].[is_valid_value];
 GO
 -- 1 when @value is a valid literal of the SSIS data type @type, in the forms both dialects read
--- alike: ASCII digits, finite decimal numbers, ISO 8601 dates and times.
+-- alike: ASCII digits, finite decimal numbers, ISO 8601 dates and times. A - goes first in a LIKE
+-- set: Babelfish reads a trailing one wrongly.
 CREATE FUNCTION [internal].[is_valid_value] (@type nvarchar(128), @value nvarchar(4000))
 RETURNS bit
 AS
@@ -91,16 +92,16 @@ BEGIN
     IF @value IS NULL RETURN 1;
     RETURN CASE
         WHEN @type = N'String' THEN 1
-        WHEN @type IN (N'Int32', N'Int64') AND (@s LIKE N'[0123456789]%' OR @s LIKE N'[+-][0123456789]%')
+        WHEN @type IN (N'Int32', N'Int64') AND (@s LIKE N'[0123456789]%' OR @s LIKE N'[-+][0123456789]%')
              AND SUBSTRING(@s, 2, 4000) NOT LIKE N'%[^0123456789]%'
              AND ((@type = N'Int32' AND TRY_CONVERT(int, @s) IS NOT NULL)
                   OR (@type = N'Int64' AND TRY_CONVERT(bigint, @s) IS NOT NULL)) THEN 1
-        WHEN @type = N'Double' AND @s LIKE N'%[0123456789]%' AND @s NOT LIKE N'%[^0123456789.eE+-]%'
+        WHEN @type = N'Double' AND @s LIKE N'%[0123456789]%' AND @s NOT LIKE N'%[^-+.eE0123456789]%'
              AND TRY_CONVERT(float, @s) IS NOT NULL THEN 1
         WHEN @type = N'Boolean' AND LOWER(@s) IN (N'true', N'false', N'1', N'0') THEN 1
         WHEN @type = N'DateTime'
              AND @s LIKE N'[0123456789][0123456789][0123456789][0123456789]-[0123456789][0123456789]-[0123456789][0123456789]%'
-             AND @s NOT LIKE N'%[^0123456789:.+TZ -]%' AND TRY_CONVERT(datetimeoffset, @s) IS NOT NULL THEN 1
+             AND @s NOT LIKE N'%[^-+:. TZ0123456789]%' AND TRY_CONVERT(datetimeoffset, @s) IS NOT NULL THEN 1
         ELSE 0
     END;
 END
