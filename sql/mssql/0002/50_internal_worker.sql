@@ -265,12 +265,17 @@ BEGIN
     EXEC [internal].[authorize_worker] @WorkerAgentId, 0;
     EXEC [internal].[require_json_array] @Messages, N'Messages',
         N'[{"lease_token": "<uuid>", "event_message_guid": "<uuid>", "message_type": 70, "message": "..."}]';
+    -- message_time: an ISO 8601 shape here, its value then read by the typed OPENJSON below (Babelfish's
+    -- TRY_CONVERT refuses ISO times with fractions and offsets that its OPENJSON reads, and its OPENJSON
+    -- alone would take PostgreSQL words such as 'yesterday').
     IF EXISTS (SELECT 1 FROM OPENJSON(@Messages) WITH ([lease_token] nvarchar(4000) '$.lease_token',
                    [event_message_guid] nvarchar(4000) '$.event_message_guid', [message_time] nvarchar(4000) '$.message_time',
                    [message_type] nvarchar(4000) '$.message_type', [message_source_type] nvarchar(4000) '$.message_source_type') AS x
                WHERE (x.[lease_token] IS NOT NULL AND TRY_CONVERT(uniqueidentifier, x.[lease_token]) IS NULL)
+                  OR (x.[message_time] IS NOT NULL AND (x.[message_time] NOT LIKE
+                      N'[0123456789][0123456789][0123456789][0123456789]-[0123456789][0123456789]-[0123456789][0123456789]%'
+                      OR x.[message_time] LIKE N'%[^-+:. TZ0123456789]%'))
                   OR (x.[event_message_guid] IS NOT NULL AND TRY_CONVERT(uniqueidentifier, x.[event_message_guid]) IS NULL)
-                  OR (x.[message_time] IS NOT NULL AND TRY_CONVERT(datetimeoffset(7), x.[message_time]) IS NULL)
                   OR (x.[message_type] IS NOT NULL AND TRY_CONVERT(smallint, x.[message_type]) IS NULL)
                   OR (x.[message_source_type] IS NOT NULL AND TRY_CONVERT(smallint, x.[message_source_type]) IS NULL))
         EXEC [internal].[raise_error] 27101, N'The value for @Messages is not valid: lease_token and event_message_guid are uuids, message_time an ISO 8601 time, message_type and message_source_type small whole numbers. Nothing was written.';
