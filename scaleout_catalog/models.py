@@ -164,6 +164,12 @@ class ClaimedTask:
     max_executed_count: int
     expired_time: datetime
     input_data: str | None
+    # What the task runs, returned with the claim (catalog revision 0003 on): the worker starts the
+    # package without further calls. None from an older catalog: ask get_task_package/get_task_parameters.
+    package_name: str | None = None
+    entry_point: str | None = None
+    project_checksum: str | None = None
+    parameters: tuple[TaskParameter, ...] | None = None
 
 
 @dataclass(frozen=True)
