@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import random
 import time
@@ -19,6 +20,24 @@ from .errors import (CatalogConnectionError, catalog_not_installed, from_driver_
 from .models import from_row
 from .project.manifest import text_value
 from .procedures import PROCEDURES
+
+def _claimed_task(row: Mapping[str, Any]) -> models.ClaimedTask:
+    """A claim's row; from revision 0003 on it carries the parameter values as a JSON array (on SQL
+    Server, NULL for none: FOR JSON of no rows). An earlier catalog's row has no such column."""
+    values = dict(row)
+    raw = values.pop("parameters", _ABSENT)
+    task = from_row(models.ClaimedTask, values)
+    if raw is _ABSENT:
+        return task
+    parameters = tuple(
+        models.TaskParameter(int(p["object_type"]), p["parameter_name"], p["parameter_data_type"],
+                             p.get("parameter_value"), bool(p["sensitive"]))
+        for p in json.loads(raw or "[]"))
+    return dataclasses.replace(task, parameters=parameters)
+
+
+_ABSENT = object()
+
 
 def sql_value(value: Any) -> str | None:
     """A parameter value as the catalog takes it (set_execution_parameter_value's text form)."""
@@ -219,12 +238,12 @@ class Catalog:
 
     def pull_task(self, worker_agent_id: UUID | str | None, max_tasks: int = 1) -> list[models.ClaimedTask]:
         rows = self.call("pull_task", worker_agent_id=worker_agent_id, max_tasks=max_tasks)
-        return [from_row(models.ClaimedTask, r) for r in rows]
+        return [_claimed_task(r) for r in rows]
 
     def get_held_tasks(self, worker_agent_id: UUID | str | None) -> list[models.ClaimedTask]:
         """The tasks the catalog says this worker holds (their leases renewed): a worker reconciles with it."""
         rows = self.call("get_held_tasks", worker_agent_id=worker_agent_id)
-        return [from_row(models.ClaimedTask, r) for r in rows]
+        return [_claimed_task(r) for r in rows]
 
     def renew_task_lease(self, worker_agent_id: UUID | str, task_id: UUID | str | None,
                          lease_token: UUID | str | None) -> models.LeaseRenewal:
@@ -282,6 +301,20 @@ class Catalog:
             return self._read(models.Execution, "SELECT * FROM catalog.executions ORDER BY execution_id")
         return self._read(models.Execution, "SELECT * FROM catalog.executions WHERE execution_id = :id",
                           id=execution_id)
+
+    def recent_executions(self, limit: int = 50, status: int | None = None,
+                          before: int | None = None) -> list[models.Execution]:
+        """The newest `limit` executions (in `status`, if given), newest first; `before` pages on: the
+        ones older than that execution_id. Answered in the database from an index, however long the history."""
+        where = [clause for clause, value in (("status = :status", status), ("execution_id < :before", before))
+                 if value is not None]
+        condition = f"WHERE {' AND '.join(where)} " if where else ""
+        if self.dialect == "mssql":
+            sql = f"SELECT TOP (:limit) * FROM catalog.executions {condition}ORDER BY execution_id DESC"
+        else:
+            sql = f"SELECT * FROM catalog.executions {condition}ORDER BY execution_id DESC LIMIT :limit"
+        params = {"limit": int(limit), "status": status, "before": before}
+        return self._read(models.Execution, sql, **{k: v for k, v in params.items() if v is not None})
 
     def execution(self, execution_id: int) -> models.Execution | None:
         rows = self.executions(execution_id)

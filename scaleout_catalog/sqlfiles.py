@@ -30,6 +30,13 @@ def downgrade_file(dialect: str, revision: str) -> tuple[str, str]:
     return "downgrade.sql", revision_dir(dialect, revision).joinpath("downgrade.sql").read_text(encoding="utf-8")
 
 
+def downgrade_grants_file(dialect: str, revision: str) -> tuple[str, str] | None:
+    """A downgrade's last file, where present: grants on what the earlier definitions created again
+    (a PostgreSQL function whose result columns a revision changed is dropped, so its grants go with it)."""
+    path = revision_dir(dialect, revision).joinpath("downgrade_grants.sql")
+    return ("downgrade_grants.sql", path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
 class Batch(str):
     """One batch's text, knowing the line of its file it starts on."""
 
@@ -137,6 +144,9 @@ def apply_revision(op, revision: str, direction: str, earlier: tuple[str, ...] =
         files = [downgrade_file(dialect, revision)]
         if restored:   # a PostgreSQL body ends with its own semicolon
             files.append(("(earlier definitions)", ("\nGO\n" if dialect == "mssql" else "\n\n").join(restored)))
+        grants = downgrade_grants_file(dialect, revision)
+        if grants:
+            files.append(grants)
     for name, text in files:
         for number, batch in enumerate(batches(dialect, text)):
             if context.as_sql:

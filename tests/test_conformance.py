@@ -406,3 +406,17 @@ def test_calls_in_one_transaction_leave_nothing_when_one_is_refused(catalog):
         catalog.set_execution_parameter_value(execution_id, 30, "ApiKey", "k")
         catalog.start_execution(execution_id)
     assert catalog.execution(execution_id).status == 5
+
+
+def test_recent_executions_pages_newest_first(catalog):
+    deploy_sample(catalog)
+    worker = register(catalog)
+    ids = [new_execution(catalog) for _ in range(5)]
+    created = new_execution(catalog, start=False)
+    task = catalog.pull_task(worker)[0]
+    catalog.update_task_status(worker, task.task_id, task.lease_token, 5)
+    assert [e.execution_id for e in catalog.recent_executions(3)] == [created, ids[4], ids[3]]
+    assert [e.execution_id for e in catalog.recent_executions(3, before=ids[3])] == [ids[2], ids[1], ids[0]]
+    assert [e.execution_id for e in catalog.recent_executions(10, status=7)] == [ids[0]]
+    assert [e.execution_id for e in catalog.recent_executions(2, status=5, before=ids[4])] == [ids[3], ids[2]]
+    assert catalog.recent_executions(10, status=4) == []

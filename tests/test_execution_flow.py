@@ -46,6 +46,15 @@ def test_run_in_scale_out_with_listed_worker(catalog):
 
     params = {p.parameter_name: p.parameter_value for p in catalog.get_task_parameters(listed, task.task_id, task.lease_token)}
     assert params["ApiKey"] == "s3cret" and params["RowCount"] == "25" and params["Environment"] == "test"
+    # The claim itself carries what starts the task: the same values (sensitive ones decrypted, for the
+    # lease holder), the package and the archive's checksum; reconciliation returns the same.
+    package = catalog.get_task_package(listed, task.task_id, task.lease_token, include_stream=False)
+    assert task.parameters == tuple(catalog.get_task_parameters(listed, task.task_id, task.lease_token))
+    assert (task.package_name, task.entry_point, task.project_checksum) == \
+        (package.package_name, package.entry_point, package.project_checksum)
+    held = catalog.get_held_tasks(listed)
+    assert [(h.task_id, h.lease_token, h.parameters, h.entry_point) for h in held] == \
+        [(task.task_id, task.lease_token, task.parameters, task.entry_point)]
 
     assert catalog.update_task_status(listed, task.task_id, task.lease_token, 5) == 5
     e = catalog.execution(execution_id)

@@ -28,6 +28,10 @@ UNION ALL
 SELECT 'grant', table_schema || '.' || table_name || ' ' || grantee || ' ' || privilege_type, ''
 FROM information_schema.role_table_grants WHERE table_schema IN ('catalog', 'internal')
 UNION ALL
+SELECT 'storage', n.nspname || '.' || c.relname, array_to_string(c.reloptions, ',')
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname IN ('catalog', 'internal') AND c.reloptions IS NOT NULL
+UNION ALL
 SELECT 'routine_grant', routine_schema || '.' || routine_name || ' ' || grantee, ''
 FROM information_schema.role_routine_grants WHERE routine_schema IN ('catalog', 'internal')
 ORDER BY 1, 2
@@ -166,6 +170,51 @@ def test_a_catalog_at_0001_upgrades_in_place_keeps_its_data_and_downgrades_back(
         migrate.downgrade(engine, "0001")
         assert migrate.current(engine) == "0001"
         assert schema_of(engine) == schema_0001
+        engine.dispose()
+    finally:
+        pg_server.drop_database(name)
+
+
+def test_a_catalog_at_0002_upgrades_in_place_keeps_its_data_and_downgrades_back(pg_server):
+    """Revision 0003 on a working 0002 catalog: every row stays, a task claimed before the upgrade is
+    reconciled with what it runs and finishes after it, and a downgrade puts 0002's schema (grants of
+    the worker functions it re-created included) back exactly."""
+    from helpers import INTERNAL_TABLES, PACKAGE, deploy_sample, new_execution, register
+    from scaleout_catalog import Catalog
+    name = f"scaleout_mig3_{pg_server.description[:3].strip()}".replace(" ", "_").lower()
+    pg_server.drop_database(name)
+    pg_server.create_database(name)
+    try:
+        engine = sa.create_engine(pg_server.url_for(name))
+        migrate.upgrade(engine, "0002")
+        schema_0002 = schema_of(engine)
+        catalog = Catalog(pg_server.url_for(name))
+        deploy_sample(catalog)
+        worker = register(catalog)
+        running = new_execution(catalog, PACKAGE)
+        task = catalog.pull_task(worker)[0]
+        assert task.parameters is None       # 0002's claim does not say what the task runs
+        queued = new_execution(catalog)
+
+        def rows() -> dict[str, list]:
+            return {t: sorted(tuple(str(v) for v in r.values()) for r in catalog.query(f"SELECT * FROM internal.{t}"))
+                    for t in INTERNAL_TABLES if t != "catalog_pulse"}
+        before = rows()
+        catalog.dispose()
+        migrate.upgrade(engine)
+        assert migrate.current(engine) == migrate.head()
+        assert rows() == before
+        held = catalog.get_held_tasks(worker)
+        assert [(h.task_id, h.package_name) for h in held] == [(task.task_id, PACKAGE)]
+        assert {p.parameter_name: p.parameter_value for p in held[0].parameters}["ApiKey"] == "k"
+        assert catalog.update_task_status(worker, task.task_id, task.lease_token, 5) == 5
+        again = catalog.pull_task(worker)[0]
+        assert again.execution_id == queued and again.entry_point == "sample.noop:run"
+        assert catalog.execution(running).status == 7
+        catalog.dispose()
+        migrate.downgrade(engine, "0002")
+        assert migrate.current(engine) == "0002"
+        assert schema_of(engine) == schema_0002
         engine.dispose()
     finally:
         pg_server.drop_database(name)

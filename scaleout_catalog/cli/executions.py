@@ -146,7 +146,7 @@ def executions() -> None:
 
 @executions.command("list")
 @click.option("--status", type=click.Choice(sorted(STATUS_NAMES.values())), help="Only executions in this status.")
-@click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="The newest this many.")
+@click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True, help="The newest this many.")
 @url_option
 def list_(status: str | None, limit: int, url: str | None) -> None:
     """List executions, newest first.
@@ -155,10 +155,8 @@ def list_(status: str | None, limit: int, url: str | None) -> None:
     Example:
       scaleout executions list --status failed
     """
-    rows = catalog_for(url).executions()
-    if status is not None:
-        rows = [e for e in rows if STATUS_NAMES.get(e.status) == status]
-    print_executions(list(reversed(rows))[:limit])
+    code = None if status is None else next(c for c, name in STATUS_NAMES.items() if name == status)
+    print_executions(catalog_for(url).recent_executions(limit, status=code))
 
 
 @executions.command()
