@@ -9,7 +9,7 @@ and as JSON (also written to --json). Measured, for JOBS no-op jobs:
 - enqueue, bulk: procrastinate batch_defer_async, pgqueuer enqueue(lists); ours Catalog.create_executions
   where the library has it, else one SQL block calling the two procedures per execution.
 - claim + complete: the peers' own in-process workers with no-op handlers, the best of several
-  concurrency (procrastinate) or batch (pgqueuer) settings; ours internal.pull_task and
+  settings: 1, 4 or 8 procrastinate workers of concurrency 10, pgqueuer batch sizes 10, 50, 100; ours internal.pull_task and
   internal.update_tasks_status in batches of 50, the best of 1, 2 and 8 claimers
   (benchmarks/claim_throughput.py). Ours runs no handler at all here; see end to end below.
 - end to end (ours only): real `scaleout worker run` processes, each execution a package process
@@ -61,7 +61,10 @@ from scaleout_catalog import Catalog  # noqa: E402
 
 SYSTEMS = ("procrastinate", "pgqueuer", "scaleout_catalog")
 PEERS = SYSTEMS[:2]
-PROCRASTINATE_CONCURRENCY = (1, 10, 50)
+# procrastinate's worker fetches one job per query, one query at a time, so its concurrency only
+# overlaps handlers; several workers in the process overlap the fetches too. Settings: workers.
+PROCRASTINATE_WORKERS = (1, 4, 8)
+PROCRASTINATE_CONCURRENCY = 10
 PGQUEUER_BATCH = (10, 50, 100)
 OURS_CLAIMERS = (1, 2, 8)
 
@@ -162,7 +165,9 @@ class Procrastinate:
         await self.task.batch_defer_async(*({} for _ in range(count)))
 
     async def drain(self, setting: int) -> None:
-        await self.app.run_worker_async(wait=False, concurrency=setting, install_signal_handlers=False)
+        await asyncio.gather(*(self.app.run_worker_async(wait=False, concurrency=PROCRASTINATE_CONCURRENCY,
+                                                         name=f"w{i}", install_signal_handlers=False)
+                               for i in range(setting)))
 
     async def serve(self) -> None:
         await self.app.run_worker_async(wait=True, install_signal_handlers=False)
@@ -242,8 +247,8 @@ class PgQueuer:
 
 
 PEER_CLASSES = {"procrastinate": Procrastinate, "pgqueuer": PgQueuer}
-PEER_SETTINGS = {"procrastinate": PROCRASTINATE_CONCURRENCY, "pgqueuer": PGQUEUER_BATCH}
-SETTING_NAMES = {"procrastinate": "concurrency", "pgqueuer": "batch_size"}
+PEER_SETTINGS = {"procrastinate": PROCRASTINATE_WORKERS, "pgqueuer": PGQUEUER_BATCH}
+SETTING_NAMES = {"procrastinate": "workers", "pgqueuer": "batch_size"}
 
 
 async def peer_enqueue(kind: str, dsn: str, jobs: int) -> dict:
@@ -499,6 +504,8 @@ def medians(rounds: list[dict]) -> dict:
             if values:
                 out[system][key] = round(statistics.median(values), 2)
         settings = [r[system]["claim_complete_setting"] for r in rounds]
+        if system == "procrastinate":
+            settings = [f"{s}, concurrency {PROCRASTINATE_CONCURRENCY}" for s in settings]
         out[system]["claim_complete_setting"] = max(set(settings), key=settings.count)
     return out
 
