@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
@@ -43,20 +44,57 @@ def dialect_of(engine: Engine) -> str:
     return engine.dialect.name
 
 
+# A pooled connection idle longer than this is checked before use (a server restart or a network cut
+# may have killed it meanwhile); one used within it goes straight to work. SQLAlchemy's pre-ping checks
+# every time, a second round trip on every procedure call of a busy worker or a bulk caller.
+IDLE_CHECK_SECONDS = 1.0
+
+
 def create_engine(url: str | None = None, **kwargs) -> Engine:
     """An engine on the catalog database (see resolve_url)."""
     resolved = resolve_url(url)
-    kwargs.setdefault("pool_pre_ping", True)
+    pre_ping = kwargs.get("pool_pre_ping")    # True: check every checkout (SQLAlchemy's); False: never
     try:
         engine = sa.create_engine(resolved, **kwargs)
     except (ArgumentError, ImportError) as exc:
         raise CatalogConnectionError(f"cannot use database URL: {exc}") from None
+    if pre_ping is None:
+        check_when_idle(engine, IDLE_CHECK_SECONDS)
     if engine.dialect.name == "mssql":
         import pyodbc
         # uniqueidentifier values as uuid.UUID, as psycopg returns uuid: one type on both dialects.
         pyodbc.native_uuid = True
         adapt_mssql_dialect(engine)
     return engine
+
+
+def check_when_idle(engine: Engine, idle_seconds: float) -> None:
+    """Checks a pooled connection before use only when it sat idle longer than idle_seconds; a dead one
+    is replaced (SQLAlchemy's pool retries the checkout on DisconnectionError)."""
+
+    @sa.event.listens_for(engine.pool, "checkin")
+    def _checkin(dbapi_connection, record) -> None:
+        record.info["scaleout_idle_since"] = time.monotonic()
+
+    @sa.event.listens_for(engine.pool, "checkout")
+    def _checkout(dbapi_connection, record, proxy) -> None:
+        since = record.info.get("scaleout_idle_since")
+        if since is None or time.monotonic() - since <= idle_seconds:
+            return
+        record.info["scaleout_checks"] = record.info.get("scaleout_checks", 0) + 1   # for diagnosis and tests
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("SELECT 1")
+            cursor.fetchall()
+        except Exception as exc:  # noqa: BLE001  (any failure: the connection is not usable)
+            raise sa.exc.DisconnectionError(str(exc)) from exc
+        finally:
+            try:
+                cursor.close()
+            except Exception:  # noqa: BLE001
+                pass
+        if not getattr(dbapi_connection, "autocommit", True):
+            dbapi_connection.rollback()   # the check opened a transaction on a non-autocommit driver
 
 
 def adapt_mssql_dialect(engine: Engine) -> None:

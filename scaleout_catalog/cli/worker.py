@@ -52,13 +52,14 @@ def run(url: str | None, display_name: str | None, tags: str | None, max_tasks: 
     """
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # No pre-ping: the worker survives a dropped connection by itself (backoff, retry), and a
-    # ping before every call would double its round trips.
+    # No ping before every call (that would double a busy worker's round trips): a pooled connection
+    # is checked only after sitting idle (connection.check_when_idle), and a dropped one mid-call is
+    # survived by backoff and reconciliation.
     from ..catalog import Catalog
     from ..connection import resolve_url
     remember_url(url)
     resolved = resolve_url(url)
-    catalog = Catalog(resolved, pool_pre_ping=False,
+    catalog = Catalog(resolved,
                       connect_args={"connect_timeout": 5} if resolved.startswith("postgresql") else {})
     from ..certificates import client_certificate_thumbprint
     options = WorkerOptions(state_dir=state_dir or default_state_dir(), display_name=display_name, tags=tags,
