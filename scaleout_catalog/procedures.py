@@ -94,6 +94,8 @@ PROCEDURES: dict[str, Procedure] = {p.name: p for p in (
     Procedure("catalog", "add_execution_worker", (EXECUTION_ID, _p("workeragent_id", "workeragent_id", "uuid"))),
     Procedure("catalog", "start_execution", (EXECUTION_ID, _p("retry_count", "retry_count", "integer"))),
     Procedure("catalog", "stop_operation", (_p("operation_id", "operation_id", "bigint"),)),
+    Procedure("catalog", "create_and_start_executions", (
+        _p("executions", "executions", "text"), _p("retry_count", "retry_count", "integer")), kind="rows"),
     # internal: what workers call
     Procedure("internal", "update_worker_agent_status", (
         WORKER_AGENT_ID, _p("machine_name", "MachineName", "text"), _p("display_name", "DisplayName", "text"),

@@ -420,3 +420,80 @@ def test_recent_executions_pages_newest_first(catalog):
     assert [e.execution_id for e in catalog.recent_executions(10, status=7)] == [ids[0]]
     assert [e.execution_id for e in catalog.recent_executions(2, status=5, before=ids[4])] == [ids[3], ids[2]]
     assert catalog.recent_executions(10, status=4) == []
+
+
+# -- many executions in one call (extension) ----------------------------------------------------
+
+def _bulk(package=PACKAGE, **extra):
+    element = {"folder_name": FOLDER, "project_name": PROJECT, "package_name": package}
+    if package == PACKAGE:
+        element["parameters"] = [{"object_type": 30, "parameter_name": "ApiKey", "parameter_value": "k"}]
+    return {**element, **extra}
+
+
+def test_create_and_start_executions_matches_the_one_by_one_procedures(catalog):
+    deploy_sample(catalog)
+    worker = register(catalog)
+    one = catalog.create_execution(FOLDER, PROJECT, PACKAGE)
+    catalog.set_execution_parameter_value(one, 30, "ApiKey", "s3cret")
+    catalog.set_execution_parameter_value(one, 30, "RowCount", 7)
+    catalog.set_execution_parameter_value(one, 50, "LOGGING_LEVEL", 3)
+    catalog.start_execution(one, retry_count=2)
+    ids = catalog.create_and_start_executions([
+        {"folder_name": FOLDER, "project_name": PROJECT, "package_name": PACKAGE,
+         "parameters": [{"object_type": 30, "parameter_name": "ApiKey", "parameter_value": "s3cret"},
+                        {"object_type": 30, "parameter_name": "RowCount", "parameter_value": 7},
+                        {"object_type": 50, "parameter_name": "LOGGING_LEVEL", "parameter_value": "3"}]},
+        _bulk("package2"), _bulk("package2")], retry_count=2)
+    assert len(ids) == 3 and ids == sorted(ids) and ids[0] > one
+
+    def values(execution_id):
+        return [(v.object_type, v.parameter_name, v.parameter_data_type, v.parameter_value, v.sensitive, v.required,
+                 v.value_set, v.runtime_override) for v in catalog.execution_parameter_values(execution_id)]
+    assert values(ids[0]) == values(one)
+    a, b = catalog.execution(one), catalog.execution(ids[0])
+    assert (b.status, b.executed_count, b.project_lsn, b.caller_name, b.package_name) == \
+        (a.status, a.executed_count, a.project_lsn, a.caller_name, a.package_name) == (5, 0, 1, a.caller_name, PACKAGE)
+    # Queued in the array's order, after what was queued before; the sensitive value reaches the lease holder.
+    claimed = catalog.pull_task(worker, 10)
+    assert [t.execution_id for t in claimed] == [one, *ids]
+    assert all(t.max_executed_count == 3 for t in claimed)
+    assert {p.parameter_name: p.parameter_value for p in claimed[1].parameters}["ApiKey"] == "s3cret"
+    assert catalog.create_and_start_executions([]) == []
+
+
+@pytest.mark.parametrize("case", [
+    "not json", "not an array", "missing package", "no folder", "no project", "no package", "parameters not array",
+    "parameter without value", "object_type 40", "unknown parameter", "wrong type", "logging level 7",
+    "parameter twice", "required missing", "retry_count 101", "use32bitruntime not boolean"])
+def test_create_and_start_executions_errors(catalog, case):
+    deploy_sample(catalog)
+    good = _bulk()
+    number, bad = {
+        "not json": (27101, "[{"),
+        "not an array": (27101, '{"folder_name": "x"}'),
+        "missing package": (27100, [good, {"folder_name": FOLDER, "project_name": PROJECT}]),
+        "no folder": (27104, [good, _bulk(folder_name="nosuch")]),
+        "no project": (27109, [good, _bulk(project_name="nosuch")]),
+        "no package": (27146, [good, _bulk("nosuch")]),
+        "parameters not array": (27101, [_bulk(parameters={"object_type": 30})]),
+        "parameter without value": (27100, [_bulk(parameters=[{"object_type": 30, "parameter_name": "ApiKey"}])]),
+        "object_type 40": (27101, [_bulk(parameters=[{"object_type": 40, "parameter_name": "ApiKey",
+                                                      "parameter_value": "k"}])]),
+        "unknown parameter": (27176, [_bulk(parameters=[{"object_type": 30, "parameter_name": "ApiKey", "parameter_value": "k"},
+                                                        {"object_type": 30, "parameter_name": "Nope", "parameter_value": "1"}])]),
+        "wrong type": (27147, [_bulk(parameters=[{"object_type": 30, "parameter_name": "ApiKey", "parameter_value": "k"},
+                                                 {"object_type": 30, "parameter_name": "RowCount", "parameter_value": "1_000"}])]),
+        "logging level 7": (27217, [_bulk(parameters=[{"object_type": 30, "parameter_name": "ApiKey", "parameter_value": "k"},
+                                                      {"object_type": 50, "parameter_name": "LOGGING_LEVEL", "parameter_value": "7"}])]),
+        "parameter twice": (27101, [_bulk(parameters=[{"object_type": 30, "parameter_name": "ApiKey", "parameter_value": "k"},
+                                                      {"object_type": 30, "parameter_name": "ApiKey", "parameter_value": "j"}])]),
+        "required missing": (27184, [good, _bulk(parameters=[])]),
+        "retry_count 101": (27101, [good]),
+        "use32bitruntime not boolean": (27101, [_bulk(use32bitruntime="maybe")]),
+    }[case]
+    text = bad if isinstance(bad, str) else __import__("json").dumps(bad)
+    error = refused(catalog, number, catalog.create_and_start_executions, text,
+                    retry_count=101 if case == "retry_count 101" else 0)
+    if case in ("no folder", "no project", "no package", "required missing"):
+        assert "element 2" in error.message.lower()

@@ -51,6 +51,8 @@ def _calls(catalog, ctx):
         "add_execution_worker": lambda: catalog.add_execution_worker(e, w),
         "start_execution": lambda: catalog.start_execution(e),
         "stop_operation": lambda: catalog.stop_operation(e),
+        "create_and_start_executions": lambda: catalog.create_and_start_executions(
+            [{"folder_name": FOLDER, "project_name": PROJECT, "package_name": "package2"}]),
         "update_worker_agent_status": lambda: catalog.update_worker_agent_status(uuid.uuid4(), "host"),
         "announce_worker_certificate": lambda: catalog.announce_worker_certificate(w, "AB12"),
         "pull_task": lambda: catalog.pull_task(w),

@@ -2,6 +2,7 @@
 SET ANSI_NULLS ON;
 SET QUOTED_IDENTIFIER ON;
 GO
+DROP PROCEDURE IF EXISTS [catalog].[create_and_start_executions];
 DROP INDEX IF EXISTS [IX_operations_status] ON [internal].[operations];
 DROP INDEX IF EXISTS [IX_operations_start_time] ON [internal].[operations];
 DROP INDEX IF EXISTS [IX_operation_messages_errors] ON [internal].[operation_messages];

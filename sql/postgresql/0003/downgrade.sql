@@ -3,6 +3,8 @@
 DROP FUNCTION IF EXISTS internal.pull_task(uuid, integer);
 DROP FUNCTION IF EXISTS internal.get_held_tasks(uuid);
 DROP FUNCTION IF EXISTS internal.task_parameters_json(bigint);
+DROP FUNCTION IF EXISTS catalog.create_and_start_executions(text, integer);
+DROP FUNCTION IF EXISTS internal.system_parameters();
 DROP INDEX IF EXISTS internal.ix_operations_status;
 DROP INDEX IF EXISTS internal.ix_operations_start_time;
 DROP INDEX IF EXISTS internal.ix_operation_messages_errors;
