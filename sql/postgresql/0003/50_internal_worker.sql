@@ -4,24 +4,6 @@
 -- holder only, as get_task_parameters does. get_task_package and get_task_parameters stay, for an
 -- archive not yet cached and for workers of earlier releases.
 
--- The parameter values of an execution as a JSON array, sensitive ones decrypted. Only the worker
--- procedures below call it (they check the lease first); nobody is granted it.
-CREATE FUNCTION internal.task_parameters_json(p_execution_id bigint)
-RETURNS text
-LANGUAGE sql STABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT coalesce(json_agg(json_build_object(
-               'object_type', v.object_type, 'parameter_name', v.parameter_name,
-               'parameter_data_type', v.parameter_data_type,
-               'parameter_value', CASE WHEN v.sensitive THEN internal.decrypt_sensitive(v.sensitive_parameter_value)
-                                       ELSE v.parameter_value END,
-               'sensitive', v.sensitive)
-           ORDER BY v.object_type, v.parameter_name), '[]')::text
-    FROM internal.execution_parameter_values AS v
-    WHERE v.execution_id = p_execution_id
-$$;
-
 DROP FUNCTION internal.pull_task(uuid, integer);
 -- Claims up to max_tasks queued tasks in one statement: priority first, then age.
 -- SKIP LOCKED lets any number of workers claim at once without waiting on each other.
@@ -75,12 +57,21 @@ BEGIN
         FROM claimed
     )
     SELECT c.task_id, c.execution_id, c.lease_token, c.executed_count, c.max_executed_count, c.expired_time,
-           c.input_data, e.package_name, k.entry_point, v.project_checksum,
-           internal.task_parameters_json(c.execution_id)
+           c.input_data, e.package_name, k.entry_point, ov.project_checksum, coalesce(p.parameters, '[]')
     FROM claimed AS c
     JOIN internal.executions AS e ON e.execution_id = c.execution_id
-    JOIN internal.object_versions AS v ON v.object_version_lsn = e.project_lsn
-    JOIN internal.packages AS k ON k.project_version_lsn = e.project_lsn AND k.name = e.package_name;
+    JOIN internal.object_versions AS ov ON ov.object_version_lsn = e.project_lsn
+    JOIN internal.packages AS k ON k.project_version_lsn = e.project_lsn AND k.name = e.package_name
+    LEFT JOIN LATERAL (   -- the parameter values, sensitive ones decrypted (the lease was just checked)
+        SELECT json_agg(json_build_object(
+                   'object_type', v.object_type, 'parameter_name', v.parameter_name,
+                   'parameter_data_type', v.parameter_data_type,
+                   'parameter_value', CASE WHEN v.sensitive THEN internal.decrypt_sensitive(v.sensitive_parameter_value)
+                                           ELSE v.parameter_value END,
+                   'sensitive', v.sensitive)
+               ORDER BY v.object_type, v.parameter_name)::text AS parameters
+        FROM internal.execution_parameter_values AS v
+        WHERE v.execution_id = e.execution_id) AS p ON true;
 END
 $$;
 
@@ -109,12 +100,99 @@ BEGIN
                   t.expired_time, t.input_data
     )
     SELECT h.task_id, h.execution_id, h.lease_token, h.executed_count, h.max_executed_count, h.expired_time,
-           h.input_data, e.package_name, k.entry_point, v.project_checksum,
-           internal.task_parameters_json(h.execution_id)
+           h.input_data, e.package_name, k.entry_point, ov.project_checksum, coalesce(p.parameters, '[]')
     FROM held AS h
     JOIN internal.executions AS e ON e.execution_id = h.execution_id
-    JOIN internal.object_versions AS v ON v.object_version_lsn = e.project_lsn
+    JOIN internal.object_versions AS ov ON ov.object_version_lsn = e.project_lsn
     JOIN internal.packages AS k ON k.project_version_lsn = e.project_lsn AND k.name = e.package_name
+    LEFT JOIN LATERAL (   -- the parameter values, sensitive ones decrypted (the lease was just checked)
+        SELECT json_agg(json_build_object(
+                   'object_type', v.object_type, 'parameter_name', v.parameter_name,
+                   'parameter_data_type', v.parameter_data_type,
+                   'parameter_value', CASE WHEN v.sensitive THEN internal.decrypt_sensitive(v.sensitive_parameter_value)
+                                           ELSE v.parameter_value END,
+                   'sensitive', v.sensitive)
+               ORDER BY v.object_type, v.parameter_name)::text AS parameters
+        FROM internal.execution_parameter_values AS v
+        WHERE v.execution_id = e.execution_id) AS p ON true
     ORDER BY h.executed_count, h.execution_id;
+END
+$$;
+
+-- Batched form: tasks is a JSON array of {"task_id", "lease_token", "status"}.
+-- Returns one row per input; status is NULL where the lease was stale (refused).
+-- The common report, a success on a held task nobody asked to stop, is applied set by set (one
+-- statement for the whole batch, rows locked in task_id order); any other goes through
+-- apply_task_status one by one, as before.
+CREATE OR REPLACE FUNCTION internal.update_tasks_status(worker_agent_id uuid, tasks text)
+RETURNS TABLE (task_id uuid, status integer)
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    r      record;
+    v_done uuid[];
+BEGIN
+    PERFORM internal.authorize_worker(update_tasks_status.worker_agent_id, false);
+    PERFORM internal.require_json_array(update_tasks_status.tasks, 'tasks',
+        '[{"task_id": "<uuid>", "lease_token": "<uuid>", "status": 5}]');
+    IF EXISTS (SELECT 1 FROM json_to_recordset(update_tasks_status.tasks::json) AS x (task_id uuid, lease_token uuid)
+               WHERE x.task_id IS NULL OR x.lease_token IS NULL) THEN
+        PERFORM internal.raise_error(27100, 'Every element of tasks needs task_id, lease_token and status. Nothing was reported.');
+    END IF;
+    IF EXISTS (SELECT 1 FROM json_to_recordset(update_tasks_status.tasks::json) AS x (status integer)
+               WHERE x.status IS NULL OR x.status NOT IN (1, 4, 5, 6)) THEN
+        PERFORM internal.raise_error(27101,
+            'A status in tasks is not supported. Report 5 (succeeded), 4 (failed), 6 (cancelled) or 1 (released). Nothing was reported.');
+    END IF;
+    WITH input AS (
+        SELECT DISTINCT ON (x.task_id) x.task_id, x.lease_token
+        FROM json_to_recordset(update_tasks_status.tasks::json) AS x (task_id uuid, lease_token uuid, status integer)
+        WHERE x.status = 5
+    ), held AS (
+        SELECT t.task_id, t.lease_token
+        FROM internal.tasks AS t JOIN input AS i ON i.task_id = t.task_id AND i.lease_token = t.lease_token
+        WHERE t.status = 2 AND t.worker_agent_id = update_tasks_status.worker_agent_id AND NOT t.is_cancelled
+        ORDER BY t.task_id
+        FOR UPDATE OF t
+    ), attempts AS (
+        UPDATE internal.task_attempts AS a SET ended_time = now(), status = 5
+        FROM held WHERE a.lease_token = held.lease_token
+    ), gone AS (
+        DELETE FROM internal.tasks AS t USING held WHERE t.task_id = held.task_id
+        RETURNING t.*
+    ), moved AS (
+        INSERT INTO internal.tasks_history (task_id, job_id, execution_id, task_type, input_data,
+            max_executed_count, executed_count, status, priority, use_any_worker, worker_agent_id,
+            is_cancelled, last_pickup_time, created_time, last_updated_time)
+        SELECT g.task_id, g.job_id, g.execution_id, g.task_type, g.input_data, g.max_executed_count, g.executed_count,
+               5, g.priority, g.use_any_worker, g.worker_agent_id, g.is_cancelled, g.last_pickup_time,
+               g.created_time, now()
+        FROM gone AS g
+        RETURNING task_id, execution_id
+    ), ended AS (
+        UPDATE internal.operations AS o SET status = 7, end_time = now()
+        FROM moved WHERE o.operation_id = moved.execution_id AND o.end_time IS NULL
+    )
+    SELECT coalesce(array_agg(moved.task_id), '{}') INTO v_done FROM moved;
+    FOR r IN SELECT x.task_id, x.lease_token, x.status
+             FROM json_to_recordset(update_tasks_status.tasks::json) AS x (task_id uuid, lease_token uuid, status integer)
+             ORDER BY x.task_id   -- one lock order for every caller
+    LOOP
+        task_id := r.task_id;
+        IF r.status = 5 AND r.task_id = ANY (v_done) THEN
+            v_done := array_remove(v_done, r.task_id);   -- a second report of the same task is stale
+            status := 5;
+        ELSE
+            status := internal.apply_task_status(update_tasks_status.worker_agent_id, r.task_id, r.lease_token, r.status, false);
+        END IF;
+        RETURN NEXT;
+    END LOOP;
+EXCEPTION
+    WHEN data_exception THEN   -- a value of the wrong form or range inside the JSON
+        PERFORM internal.raise_error(27101, pg_catalog.format(
+            'The value for tasks is not valid: %s. Pass [{"task_id": "<uuid>", "lease_token": "<uuid>", "status": 5}]. '
+            'Nothing was reported.', SQLERRM));
 END
 $$;

@@ -2,7 +2,6 @@
 -- this, and downgrade_grants.sql then grants the worker procedures again.
 DROP FUNCTION IF EXISTS internal.pull_task(uuid, integer);
 DROP FUNCTION IF EXISTS internal.get_held_tasks(uuid);
-DROP FUNCTION IF EXISTS internal.task_parameters_json(bigint);
 DROP FUNCTION IF EXISTS catalog.create_and_start_executions(text, integer);
 DROP FUNCTION IF EXISTS internal.system_parameters();
 DROP INDEX IF EXISTS internal.ix_operations_status;
