@@ -83,12 +83,13 @@ def expire_leases(catalog: Catalog) -> None:
         conn.exec_driver_sql(sql[catalog.dialect])
 
 
-def age_operations(catalog: Catalog, days: int) -> None:
-    """Moves every finished operation `days` into the past."""
+def age_operations(catalog: Catalog, days: int, unstarted: bool = False) -> None:
+    """Moves every finished operation `days` into the past (unstarted: every created, never started one)."""
+    which = "status = 1 AND start_time IS NULL" if unstarted else "end_time IS NOT NULL"
     sql = {"postgresql": f"UPDATE internal.operations SET end_time = end_time - interval '{days} days', "
-                         f"created_time = created_time - interval '{days} days' WHERE end_time IS NOT NULL",
+                         f"created_time = created_time - interval '{days} days' WHERE {which}",
            "mssql": f"UPDATE internal.operations SET end_time = DATEADD(day, -{days}, end_time), "
-                    f"created_time = DATEADD(day, -{days}, created_time) WHERE end_time IS NOT NULL"}
+                    f"created_time = DATEADD(day, -{days}, created_time) WHERE {which}"}
     with catalog.engine.begin() as conn:
         conn.exec_driver_sql(sql[catalog.dialect])
 

@@ -362,6 +362,18 @@ def test_cleanup_server_retention_window(catalog):
     assert done not in remaining and running in remaining     # running work is never touched
 
 
+def test_cleanup_server_retention_window_works_in_batches(catalog):
+    """More than one batch (1000 operations) expired: one call removes them all, and only them."""
+    deploy_sample(catalog)
+    with catalog.transaction():
+        stale = {catalog.create_execution(FOLDER, PROJECT, "package2") for _ in range(1001)}
+    age_operations(catalog, days=400, unstarted=True)
+    fresh = catalog.create_execution(FOLDER, PROJECT, "package2")
+    assert catalog.cleanup_server_retention_window() == 1001
+    assert [e.execution_id for e in catalog.recent_executions(2000)] == [fresh]
+    assert not stale & {e.execution_id for e in catalog.recent_executions(2000)}
+
+
 
 # -- what used to differ on SQL Server -------------------------------------------------------
 

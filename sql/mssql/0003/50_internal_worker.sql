@@ -184,3 +184,43 @@ BEGIN
     SELECT [task_id], [status] FROM @results ORDER BY [n];
 END
 GO
+-- Retention clean-up, in batches of 1000 operations, each in its own transaction (as SSISDB's does):
+-- however much history has expired, no statement holds more than a batch's locks (no escalation to a
+-- table lock that would stop the workers), and the log is reused between batches.
+ALTER PROCEDURE [internal].[cleanup_server_retention_window]
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+    DECLARE @cutoff datetimeoffset(7), @count int = 0, @batch int;
+    DECLARE @expired TABLE ([operation_id] bigint PRIMARY KEY, [job_id] uniqueidentifier NULL);
+    IF (SELECT UPPER([property_value]) FROM [internal].[catalog_properties]
+        WHERE [property_name] = N'OPERATION_CLEANUP_ENABLED') <> N'TRUE'
+    BEGIN
+        SELECT 0 AS [removed];
+        RETURN 0;
+    END;
+    SET @cutoff = DATEADD(day, -[internal].[catalog_property_int](N'RETENTION_WINDOW'), SYSDATETIMEOFFSET());
+    WHILE 1 = 1
+    BEGIN
+        DELETE FROM @expired;
+        BEGIN TRANSACTION;
+        INSERT INTO @expired ([operation_id], [job_id])
+        SELECT TOP (1000) o.[operation_id], e.[job_id]
+        FROM [internal].[operations] AS o
+        LEFT JOIN [internal].[executions] AS e ON e.[execution_id] = o.[operation_id]
+        WHERE (o.[end_time] < @cutoff OR (o.[end_time] IS NULL AND o.[status] = 1 AND o.[created_time] < @cutoff))
+          AND NOT EXISTS (SELECT 1 FROM [internal].[tasks] AS t WHERE t.[execution_id] = o.[operation_id])
+        ORDER BY o.[operation_id];
+        DELETE FROM [internal].[task_attempts] WHERE [execution_id] IN (SELECT [operation_id] FROM @expired);
+        DELETE FROM [internal].[tasks_history] WHERE [execution_id] IN (SELECT [operation_id] FROM @expired);
+        DELETE FROM [internal].[jobs] WHERE [job_id] IN (SELECT [job_id] FROM @expired WHERE [job_id] IS NOT NULL);
+        DELETE FROM [internal].[operations] WHERE [operation_id] IN (SELECT [operation_id] FROM @expired);
+        SET @batch = @@ROWCOUNT;
+        COMMIT TRANSACTION;
+        SET @count += @batch;
+        IF @batch = 0 BREAK;
+    END;
+    SELECT @count AS [removed];
+END
+GO

@@ -196,3 +196,44 @@ EXCEPTION
             'Nothing was reported.', SQLERRM));
 END
 $$;
+
+-- Retention clean-up, in batches of 1000 operations (as SSISDB's does): however much history has
+-- expired, no statement deletes more than a batch's rows and their messages at once. On PostgreSQL the
+-- batches share the call's transaction; the rows it locks are old history, which no worker touches.
+CREATE OR REPLACE FUNCTION internal.cleanup_server_retention_window()
+RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_cutoff timestamptz;
+    v_count  integer := 0;
+    v_batch  integer;
+BEGIN
+    IF (SELECT upper(property_value) FROM internal.catalog_properties WHERE property_name = 'OPERATION_CLEANUP_ENABLED') <> 'TRUE' THEN
+        RETURN 0;
+    END IF;
+    v_cutoff := now() - make_interval(days => internal.catalog_property_int('RETENTION_WINDOW'));
+    CREATE TEMP TABLE IF NOT EXISTS scaleout_expired_operations (operation_id bigint PRIMARY KEY, job_id uuid) ON COMMIT DROP;
+    LOOP
+        TRUNCATE scaleout_expired_operations;
+        INSERT INTO scaleout_expired_operations
+        SELECT o.operation_id, e.job_id
+        FROM internal.operations AS o
+        LEFT JOIN internal.executions AS e ON e.execution_id = o.operation_id
+        WHERE (o.end_time < v_cutoff OR (o.end_time IS NULL AND o.status = 1 AND o.created_time < v_cutoff))
+          AND NOT EXISTS (SELECT 1 FROM internal.tasks AS t WHERE t.execution_id = o.operation_id)
+        ORDER BY o.operation_id
+        LIMIT 1000;
+        DELETE FROM internal.task_attempts WHERE execution_id IN (SELECT operation_id FROM scaleout_expired_operations);
+        DELETE FROM internal.tasks_history WHERE execution_id IN (SELECT operation_id FROM scaleout_expired_operations);
+        DELETE FROM internal.jobs WHERE job_id IN (SELECT job_id FROM scaleout_expired_operations WHERE job_id IS NOT NULL);
+        DELETE FROM internal.operations WHERE operation_id IN (SELECT operation_id FROM scaleout_expired_operations);
+        GET DIAGNOSTICS v_batch = ROW_COUNT;
+        v_count := v_count + v_batch;
+        EXIT WHEN v_batch = 0;
+    END LOOP;
+    DROP TABLE scaleout_expired_operations;
+    RETURN v_count;
+END
+$$;
