@@ -9,7 +9,7 @@ and as JSON (also written to --json). Measured, for JOBS no-op jobs:
 - enqueue, bulk: procrastinate batch_defer_async, pgqueuer enqueue(lists); ours Catalog.create_executions
   where the library has it, else one SQL block calling the two procedures per execution.
 - claim + complete: the peers' own in-process workers with no-op handlers, the best of several
-  settings: 1, 4 or 8 procrastinate workers of concurrency 10, pgqueuer batch sizes 10, 50, 100; ours internal.pull_task and
+  settings: 1, 4, 8 or 16 procrastinate workers of concurrency 10, pgqueuer batch sizes 10, 50, 100; ours internal.pull_task and
   internal.update_tasks_status in batches of 50, the best of 1, 2 and 8 claimers
   (benchmarks/claim_throughput.py). Ours runs no handler at all here; see end to end below.
 - end to end (ours only): real `scaleout worker run` processes, each execution a package process
@@ -63,7 +63,7 @@ SYSTEMS = ("procrastinate", "pgqueuer", "scaleout_catalog")
 PEERS = SYSTEMS[:2]
 # procrastinate's worker fetches one job per query, one query at a time, so its concurrency only
 # overlaps handlers; several workers in the process overlap the fetches too. Settings: workers.
-PROCRASTINATE_WORKERS = (1, 4, 8)
+PROCRASTINATE_WORKERS = (1, 4, 8, 16)
 PROCRASTINATE_CONCURRENCY = 10
 PGQUEUER_BATCH = (10, 50, 100)
 OURS_CLAIMERS = (1, 2, 8)
@@ -137,7 +137,7 @@ class Procrastinate:
     def __init__(self, dsn: str) -> None:
         import procrastinate
         self.dsn = dsn
-        self.app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=dsn, max_size=60))
+        self.app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=dsn, max_size=40))
         self.done = 0
         self.started_at: float | None = None
         self.event: asyncio.Event | None = None
