@@ -26,6 +26,7 @@ import json
 import os
 import platform
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -191,7 +192,12 @@ def explain(dsn: str, path: Path) -> None:
             out.write(f"-- query {key}: {description}\n{sql}\n\n" + "\n".join(r[0] for r in plan) + "\n\n")
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt      # a SIGTERM unwinds like Ctrl-C, so the databases are dropped
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _interrupt)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default=None, help="maintenance database URL (default: embedded PostgreSQL)")
     parser.add_argument("--executions", type=int, default=1_000_000)
