@@ -8,15 +8,18 @@ and its cache of verified project extractions.
     projects/<sha256>/ extracted project archives, verified against the catalog checksum:
                        project/ (the files) and files.json (their sizes, times and SHA-256)
     work/<execution>-<attempt>/  per-attempt working directories
+    trash/             working directories left non-empty, being removed in the background
 """
 from __future__ import annotations
 
 import fcntl
 import json
 import os
+import queue
 import re
 import shutil
 import tempfile
+import threading
 import uuid
 from pathlib import Path
 from typing import Any
@@ -51,7 +54,7 @@ def write_json_atomic(path: Path, data: Any, durable: bool = True) -> None:
 class WorkerState:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
-        for sub in ("leases", "spool", "projects", "work"):
+        for sub in ("leases", "spool", "projects", "work", "trash"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
         self._lock_file = open(self.root / "lock", "a+")
         try:
@@ -62,6 +65,8 @@ class WorkerState:
                 "give each worker on this computer its own --state-dir") from None
         self.worker_agent_id = self._identity()
         self._verified: set[str] = set()   # checksums whose extraction this process has hashed
+        self._trash_queue: queue.SimpleQueue[Path | None] | None = None
+        self._trash_thread: threading.Thread | None = None
 
     def _identity(self) -> uuid.UUID:
         path = self.root / "worker.json"
@@ -141,16 +146,53 @@ class WorkerState:
         return self.root / "projects" / checksum
 
     def working_directory(self, execution_id: int, attempt: int) -> Path:
+        """A fresh, empty work/<execution>-<attempt>/: one mkdir (a leftover of a crash is cleared first)."""
         path = self.root / "work" / f"{execution_id}-{attempt}"
-        shutil.rmtree(path, ignore_errors=True)
-        path.mkdir(parents=True)
+        try:
+            os.mkdir(path)
+        except FileExistsError:
+            self.remove_working_directory(path)
+            os.mkdir(path)
         return path
 
     def remove_working_directory(self, path: Path) -> None:
-        shutil.rmtree(path, ignore_errors=True)
+        """One rmdir when the package left it empty; otherwise one rename into trash/, which a
+        background thread empties, so that the worker loop never walks a tree."""
+        try:
+            os.rmdir(path)
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            pass
+        doomed = self.root / "trash" / uuid.uuid4().hex
+        try:
+            os.rename(path, doomed)
+        except OSError:
+            shutil.rmtree(path, ignore_errors=True)
+            return
+        self._trash().put(doomed)
+
+    def _trash(self) -> "queue.SimpleQueue[Path | None]":
+        if self._trash_queue is None:
+            self._trash_queue = queue.SimpleQueue()
+            for leftover in (self.root / "trash").iterdir():       # of an earlier run
+                self._trash_queue.put(leftover)
+            self._trash_thread = threading.Thread(target=_empty_trash, args=(self._trash_queue,),
+                                                  name="trash", daemon=True)
+            self._trash_thread.start()
+        return self._trash_queue
 
     def close(self) -> None:
+        if self._trash_thread is not None:
+            self._trash_queue.put(None)
+            self._trash_thread.join(10)
         self._lock_file.close()
+
+
+def _empty_trash(doomed: "queue.SimpleQueue[Path | None]") -> None:
+    while (path := doomed.get()) is not None:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _discard(path: Path) -> None:
