@@ -1,33 +1,38 @@
 """Runs one package attempt inside its own process (forked from the fork server).
 
-Everything the package says reaches the worker over one pipe, in the order it was
-said: log records, print() output (line by line), and output written straight to
-file descriptors 1 and 2 by C code or subprocesses. The last event is the outcome.
+Everything the package says through Python reaches the worker over one pipe, in the
+order it was said: log records and print() output (line by line); the last event is the
+outcome. Output written straight to file descriptors 1 and 2 (C code, subprocesses) goes
+down two more pipes that the worker itself reads: no thread in this process for it, and
+a message waits until the output written before it has been read (_OutputBarrier).
 """
 from __future__ import annotations
 
-import codecs
+import array
 import ctypes
+import fcntl
 import importlib
 import io
 import logging
 import os
 import signal
 import sys
+import termios
 import threading
+import time
 import traceback
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ..project.manifest import parse_value
 from .context import Context, PackageCancelled
 from .events import EventWriter
-from .messages import MAX_MESSAGE_CHARS, MessageType, message_type_for
+from .messages import MASK, Lines, Masker, MessageType, message_type_for
 
 _PR_SET_PDEATHSIG = 1
-MASK = "********"
+__all__ = ["MASK", "Emitter", "PackageSpec", "run_package"]
 
 
 @dataclass(frozen=True)
@@ -50,57 +55,62 @@ class Emitter:
 
     A message longer than MAX_MESSAGE_CHARS is cut here, so that no event is unbounded; the
     worker cleans and notes it (messages.clean_message), since a package can bypass all of this.
+    barrier: called before a message is timed, so that output written to fds 1 and 2 before it
+    (which the worker reads and times) is ordered before it.
     """
 
-    def __init__(self, writer: EventWriter, secrets: list[str]) -> None:
+    def __init__(self, writer: EventWriter, secrets: list[str], barrier: Callable[[], None] | None = None) -> None:
         self._writer = writer
-        self._secrets = sorted((s for s in secrets if s), key=len, reverse=True)
-        # Lines are buffered up to this, so that a secret across the cut is still masked whole.
-        self.line_capacity = MAX_MESSAGE_CHARS + (len(self._secrets[0]) if self._secrets else 0)
+        self._mask = Masker(secrets)
+        self._barrier = barrier
+        self.line_capacity = self._mask.line_capacity
 
     def message(self, message_type: int, text: str, omitted: int = 0) -> None:
-        for secret in self._secrets:
-            text = text.replace(secret, MASK)
-        if len(text) > MAX_MESSAGE_CHARS:
-            omitted += len(text) - MAX_MESSAGE_CHARS
-            text = text[:MAX_MESSAGE_CHARS]
+        text, omitted = self._mask(text, omitted)
+        if self._barrier is not None:
+            self._barrier()
         self.send(("message", datetime.now(timezone.utc).isoformat(), int(message_type), text, omitted))
 
     def send(self, event: tuple) -> None:
         self._writer.send(event)
 
 
-class _Lines:
-    """Splits written text into lines, holding at most the emitter's line_capacity characters of the
-    current one: the rest of a longer line is counted, not kept (a package may write megabytes
-    without a newline)."""
+def _Lines(emitter: Emitter, message_type: MessageType) -> Lines:
+    return Lines(emitter.message, message_type, emitter.line_capacity)
 
-    def __init__(self, emitter: Emitter, message_type: MessageType) -> None:
-        self._emitter, self._type = emitter, message_type
-        self._line, self._omitted = "", 0
 
-    def feed(self, text: str) -> None:
-        *complete, rest = text.split("\n")
-        for piece in complete:
-            self._append(piece)
-            self.end()
-        self._append(rest)
+class _OutputBarrier:
+    """Output written to fds 1 and 2 goes down pipes that the worker reads (no thread in this
+    process). Before a message is timed, what those pipes hold must have been read, and so timed
+    by the worker, first: this waits (briefly, bounded) until the worker has read them."""
 
-    def _append(self, piece: str) -> None:
-        room = self._emitter.line_capacity - len(self._line)
-        if len(piece) > room:
-            self._omitted += len(piece) - room
-            piece = piece[:room]
-        self._line += piece
+    def __init__(self, fds: tuple[int, ...]) -> None:
+        self._fds = fds
+        self._count = array.array("i", [0])
 
-    @property
-    def partial(self) -> bool:
-        return bool(self._line or self._omitted)
+    def _pending(self) -> int:
+        total = 0
+        for fd in self._fds:
+            try:
+                fcntl.ioctl(fd, termios.FIONREAD, self._count)   # bytes in the pipe (Linux: either end)
+            except OSError:
+                continue
+            total += self._count[0]
+        return total
 
-    def end(self) -> None:
-        """The current line is complete (a newline, or the end of the output)."""
-        line, omitted, self._line, self._omitted = self._line, self._omitted, "", 0
-        self._emitter.message(self._type, line.removesuffix("\r"), omitted)
+    def __call__(self) -> None:
+        before = self._pending()
+        if not before:
+            return
+        deadline, delay = time.monotonic() + 0.05, 0.0001
+        while True:
+            time.sleep(delay)
+            now = self._pending()
+            # empty, or less than before: the worker has read (a read takes all a pipe holds)
+            if now == 0 or now < before or time.monotonic() > deadline:
+                break
+            before, delay = now, min(delay * 2, 0.005)
+        time.sleep(0.0002)   # the worker times what it read just after the read
 
 
 class _LineWriter(io.TextIOBase):
@@ -137,43 +147,18 @@ class _Handler(logging.Handler):
             self.handleError(record)
 
 
-def _forward_fd(fd: int, emitter: Emitter, message_type: MessageType) -> threading.Thread:
-    """Points file descriptor fd at a pipe whose lines become messages (output of C code, subprocesses)."""
-    read_end, write_end = os.pipe()
-    os.dup2(write_end, fd)
-    os.close(write_end)
-
-    def pump() -> None:
-        # Bytes that are not UTF-8 become lone surrogates, which the worker replaces and counts.
-        decoder = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
-        lines = _Lines(emitter, message_type)
-        while chunk := os.read(read_end, 65536):
-            lines.feed(decoder.decode(chunk))
-        lines.feed(decoder.decode(b"", final=True))
-        if lines.partial:
-            lines.end()
-        os.close(read_end)
-
-    thread = threading.Thread(target=pump, name=f"fd{fd}", daemon=True)
-    thread.start()
-    return thread
+try:     # loaded once, in the fork server, rather than in every package process
+    _LIBC: Any = ctypes.CDLL(None, use_errno=True)
+except OSError:
+    _LIBC = None
 
 
-def _drain_fds(pumps: list[threading.Thread]) -> None:
-    """Closes fds 1 and 2 so their pumps read to the end (unless a subprocess still holds them)."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    for fd in (1, 2):
-        os.dup2(devnull, fd)
-    for thread in pumps:
-        thread.join(timeout=0.5)
-
-
-def _die_with_parent() -> None:
-    """The package process dies with the fork server, which dies with the worker (Linux)."""
+def die_with_parent() -> None:
+    """This process dies with its parent (the fork server or its per-project generation, which die
+    with the worker in turn; Linux)."""
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
+        _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except AttributeError:
         pass
 
 
@@ -186,19 +171,21 @@ def typed_parameters(spec: PackageSpec) -> tuple[dict[str, Any], dict[str, Any]]
     return project, package
 
 
-def run_package(spec: PackageSpec, writer: EventWriter) -> None:
-    """The package process's main: set up, call the entry point, report the outcome."""
+def run_package(spec: PackageSpec, writer: EventWriter, output_fds: tuple[int, int]) -> None:
+    """The package process's main: set up, call the entry point, report the outcome.
+
+    output_fds: the write ends of the pipes the worker reads as fd 1 and fd 2 output."""
     parent_pid = os.getppid()        # the fork server
     os.setsid()                      # its own process group: the worker stops it and its children at once
-    _die_with_parent()
+    die_with_parent()
     if os.getppid() != parent_pid:   # the fork server died before PDEATHSIG was armed
         os._exit(1)
+    for target, fd in zip((1, 2), output_fds):
+        os.dup2(fd, target)          # C code and subprocesses write straight to the worker's pipes
     secrets = [value for _t, _n, _d, value, sensitive in spec.parameters if sensitive and value]
-    emitter = Emitter(writer, secrets)
-    pumps: list[threading.Thread] = []
+    emitter = Emitter(writer, secrets, _OutputBarrier(output_fds))
     try:
         os.chdir(spec.working_directory)
-        pumps = [_forward_fd(1, emitter, MessageType.INFORMATION), _forward_fd(2, emitter, MessageType.WARNING)]
         sys.stdout = _LineWriter(emitter, MessageType.INFORMATION)
         sys.stderr = _LineWriter(emitter, MessageType.WARNING)
         root = logging.getLogger()
@@ -230,7 +217,6 @@ def run_package(spec: PackageSpec, writer: EventWriter) -> None:
                 stream.flush()
             except Exception:  # noqa: BLE001
                 pass
-        _drain_fds(pumps)
     emitter.send(outcome)
     writer.close()
     os._exit(0 if outcome[1] == "succeeded" else 1)

@@ -11,10 +11,14 @@ attempt and nothing else.
 """
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import threading
+from datetime import datetime, timezone
 from typing import Any
+
+from .messages import Lines, Masker
 
 MAX_FRAME = 4 << 20   # a message is at most 64 Ki characters, which JSON escapes to well under this
 
@@ -117,3 +121,107 @@ class EventReader:
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
+
+
+class OutputReader:
+    """The worker's end of the pipe a package process has as fd 1 or fd 2 (C code, subprocesses):
+    each line becomes a message event, timed when read, its sensitive values masked. Bytes that are
+    not UTF-8 become lone surrogates, which the worker replaces and counts."""
+
+    def __init__(self, fd: int, message_type: int, masker: Masker) -> None:
+        os.set_blocking(fd, False)
+        self._fd = fd
+        self._mask = masker
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
+        self._lines = Lines(self._line, message_type, masker.line_capacity)
+        self._time = ""
+        self._pending: list[list[Any]] = []
+        self.eof = False
+        self.drained = False
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def _line(self, message_type: int, text: str, omitted: int) -> None:
+        text, omitted = self._mask(text, omitted)
+        self._pending.append(["message", self._time, message_type, text, omitted])
+
+    def read(self, max_bytes: int) -> list[list[Any]]:
+        got = 0
+        self.drained = False
+        while got < max_bytes and not self.eof:
+            try:
+                chunk = os.read(self._fd, min(65536, max_bytes - got))
+            except BlockingIOError:
+                self.drained = True
+                break
+            # Timed just after the read: a message the package sends later waits until this read
+            # (child._OutputBarrier), so it is timed later.
+            self._time = datetime.now(timezone.utc).isoformat()
+            if not chunk:
+                self.eof = self.drained = True
+                self._pending = self.finish()   # all that is pending, its last line too
+                break
+            got += len(chunk)
+            self._lines.feed(self._decoder.decode(chunk))
+        events, self._pending = self._pending, []
+        return events
+
+    def finish(self) -> list[list[Any]]:
+        """The output has ended (or will not be read further): its last line, if it had no newline."""
+        self._lines.feed(self._decoder.decode(b"", final=True))
+        if self._lines.partial:
+            self._time = self._time or datetime.now(timezone.utc).isoformat()
+            self._lines.end()
+        events, self._pending = self._pending, []
+        return events
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+
+class PackageChannel:
+    """All a package process sends the worker: its event pipe and its fd 1 and fd 2 pipes, read as one
+    stream of events (EventReader's interface). Output is read first: what reached a pipe before an
+    event was sent is older than the event."""
+
+    def __init__(self, events: EventReader, outputs: list[OutputReader]) -> None:
+        self._events, self._outputs = events, outputs
+        self.exited = False     # the process has ended: output still held open by others is cut at drained
+
+    def fileno(self) -> int:
+        return self._events.fileno()
+
+    def readers(self) -> list[Any]:
+        """What to wait on: the pipes not yet at their end."""
+        return [r for r in (self._events, *self._outputs) if not r.eof]
+
+    @property
+    def eof(self) -> bool:
+        return self._events.eof and all(o.eof for o in self._outputs)
+
+    @property
+    def drained(self) -> bool:
+        return all(r.eof or r.drained for r in (self._events, *self._outputs))
+
+    @property
+    def cut_off(self) -> int:
+        return self._events.cut_off
+
+    def read(self, max_bytes: int = 256 << 10) -> list[list[Any]]:
+        events: list[list[Any]] = []
+        for output in self._outputs:
+            events += output.read(max_bytes)
+        events += self._events.read(max_bytes)
+        if self.exited and self.drained:
+            for output in self._outputs:
+                if not output.eof:
+                    events += output.finish()
+        return events
+
+    def close(self) -> None:
+        self._events.close()
+        for output in self._outputs:
+            output.close()

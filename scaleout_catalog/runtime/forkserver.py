@@ -5,12 +5,20 @@ multiprocessing's own 'forkserver' does the same job, but measured on a 2-core m
 started and reaped at most ~53 empty processes a second (its per-child preparation and
 re-bootstrap), against ~89 complete no-op package attempts a second here. The protocol:
 
-  worker -> server   "spawn" + two file descriptors (SCM_RIGHTS): the spec pipe's read
-                     end and the event pipe's write end; the worker then writes the
-                     pickled PackageSpec to the spec pipe, the child reads it.
-  child -> worker    events on the event pipe (events.py)
-  server -> worker   ("spawned", pid) in reply, and ("exited", pid, exit code) whenever
-                     a child ends (exit code < 0: killed by that signal).
+  worker -> server   ("spawn", seq, project dir, entry module, pickled PackageSpec or None),
+                     pickled, with three or four file descriptors (SCM_RIGHTS): the write
+                     ends of the event pipe and of the fd 1 and fd 2 pipes, and, for a spec
+                     too large for one message, the read end of a pipe it is written to.
+  child -> worker    events on the event pipe (events.py); output on the other two
+  server -> worker   ("spawned", seq, pid) or ("failed", seq, why) in reply, and
+                     ("exited", pid, exit code) whenever a child ends (< 0: killed by that signal).
+
+Per-project generations (Generations, below): the first spawn of an entry module forks, beside the
+child, a generation for its project (sys.path set, the module imported), while that child
+and the next ones start here as before; once the generation says the import was clean, the
+module's children fork from it and skip the import. A module whose import fails, writes
+output or leaves threads behind is never preloaded: its attempts import it themselves, as
+they always did, and its failure is theirs.
 
 The server exits when the worker's end of the socket closes (the worker died or
 stopped); its children then die too (PR_SET_PDEATHSIG, armed in child.py).
@@ -18,80 +26,417 @@ stopped); its children then die too (PR_SET_PDEATHSIG, armed in child.py).
 from __future__ import annotations
 
 import importlib
+import io
+import json
+import logging
 import os
 import pickle
 import selectors
+import shutil
 import signal
 import socket
 import sys
+import tempfile
+import threading
+from collections import OrderedDict
 from multiprocessing.connection import Connection
 
-from .child import run_package
+from .child import die_with_parent, run_package
 from .events import EventWriter
 
+_PR_SET_CHILD_SUBREAPER = 36
+MAX_MESSAGE = 256 << 10    # a spawn request (the worker sends larger specs through a pipe)
 
-def serve(sock: socket.socket) -> None:
-    wake_r, wake_w = os.pipe()
-    os.set_blocking(wake_w, False)
-    signal.set_wakeup_fd(wake_w)
-    signal.signal(signal.SIGCHLD, lambda *_: None)   # a handler, so that SIGCHLD writes to wake_w
-    signal.signal(signal.SIGINT, signal.SIG_IGN)      # Ctrl-C reaches the worker, which decides
-    selector = selectors.DefaultSelector()
-    selector.register(sock, selectors.EVENT_READ, "request")
-    selector.register(wake_r, selectors.EVENT_READ, "child")
-    while True:
-        for key, _ in selector.select():
-            if key.data == "child":
-                os.read(wake_r, 4096)
-                _reap(sock)
-                continue
-            try:
-                message, fds = _receive(sock)
-            except (EOFError, ConnectionError):
-                return
-            if message != b"spawn" or len(fds) != 2:
-                continue
-            pid = os.fork()
-            if pid == 0:
-                _child(sock, wake_r, wake_w, *fds)
+
+class Server:
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.wake_r, self.wake_w = os.pipe()
+        os.set_blocking(self.wake_w, False)
+        self.selector = selectors.DefaultSelector()
+        self.selector.register(sock, selectors.EVENT_READ, "request")
+        self.selector.register(self.wake_r, selectors.EVENT_READ, "child")
+        self.generations = Generations(self)
+
+    def serve(self) -> None:
+        signal.set_wakeup_fd(self.wake_w)
+        signal.signal(signal.SIGCHLD, lambda *_: None)   # a handler, so that SIGCHLD writes to wake_w
+        signal.signal(signal.SIGINT, signal.SIG_IGN)      # Ctrl-C reaches the worker, which decides
+        while True:
+            for key, _ in self.selector.select():
+                if key.data == "child":
+                    os.read(self.wake_r, 4096)
+                    self._reap()
+                elif key.data == "request":
+                    try:
+                        message, fds = _receive(self.sock)
+                    except (EOFError, ConnectionError):
+                        return
+                    self._on_request(message, fds)
+                else:
+                    self.generations.on_message(key.data)
+
+    def _on_request(self, message: bytes, fds: list[int]) -> None:
+        try:
+            kind, seq, project_dir, module, spec = pickle.loads(message)
+        except Exception:  # noqa: BLE001  (not a request: ignore it)
+            kind = None
+        if kind != "spawn" or len(fds) not in (3, 4):
             for fd in fds:
                 os.close(fd)
-            sock.sendall(pickle.dumps(("spawned", pid)))
+            return
+        if not self.generations.spawn(seq, project_dir, module, spec, fds):
+            self.fork_child(seq, spec, fds)
+
+    def fork_child(self, seq: int, spec: bytes | None, fds: list[int]) -> None:
+        """Forks the package process here (no generation for its module, or none ready)."""
+        try:
+            pid = os.fork()
+        except OSError as exc:
+            self.reply(("failed", seq, f"the fork server could not fork: {exc}"))
+        else:
+            if pid == 0:
+                self.in_child()
+                start_child(spec, fds)
+            self.reply(("spawned", seq, pid))
+        for fd in fds:
+            os.close(fd)
+
+    def in_child(self) -> None:
+        """In a process forked from the server: let go of the server's descriptors and signals."""
+        signal.set_wakeup_fd(-1)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        self.selector.close()
+        self.sock.close()
+        os.close(self.wake_r)
+        os.close(self.wake_w)
+        self.generations.close_all()
+
+    def reply(self, message: tuple) -> None:
+        self.sock.sendall(pickle.dumps(message))
+
+    def _reap(self) -> None:
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            if not self.generations.reaped(pid):
+                # A package process of ours, or one orphaned by a generation that died (we are their subreaper).
+                self.reply(("exited", pid, os.waitstatus_to_exitcode(status)))
 
 
 def _receive(sock: socket.socket) -> tuple[bytes, list[int]]:
-    message, fds, _flags, _addr = socket.recv_fds(sock, 64, 2)
+    message, fds, _flags, _addr = socket.recv_fds(sock, MAX_MESSAGE, 4)
     if not message:
         raise EOFError
     return message, list(fds)
 
 
-def _reap(sock: socket.socket) -> None:
-    while True:
-        try:
-            pid, status = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
-        sock.sendall(pickle.dumps(("exited", pid, os.waitstatus_to_exitcode(status))))
+def _close_all_but(fds: list[int]) -> None:
+    """Closes every descriptor above 2 but fds (close_range: one system call a gap)."""
+    low = 3
+    for fd in sorted(set(fds)):
+        if fd >= low:
+            os.closerange(low, fd)
+            low = fd + 1
+    os.closerange(low, os.sysconf("SC_OPEN_MAX"))
 
 
-def _child(sock: socket.socket, wake_r: int, wake_w: int, spec_fd: int, events_fd: int) -> None:
+def start_child(spec: bytes | None, fds: list[int]) -> None:
+    """The package process, just forked: read its spec and run it. Never returns."""
     try:
-        signal.set_wakeup_fd(-1)
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        sock.close()
-        os.close(wake_r)
-        os.close(wake_w)
-        for fd in (spec_fd, events_fd):   # received descriptors are inheritable: keep them from os.system()
+        _close_all_but(fds)     # another attempt's pipes, held by the server or a generation for a moment
+        events_fd, out_fd, err_fd = fds[:3]
+        for fd in fds:      # received descriptors are inheritable: keep them from os.system() (fds 1, 2 get dups)
             os.set_inheritable(fd, False)
-        spec = Connection(spec_fd, writable=False).recv()
-        run_package(spec, EventWriter(events_fd))
+        if spec is None:
+            package_spec = Connection(fds[3], writable=False).recv()
+            os.close(fds[3])
+        else:
+            package_spec = pickle.loads(spec)
+        run_package(package_spec, EventWriter(events_fd), (out_fd, err_fd))
     finally:
         os._exit(70)   # run_package exits by itself; this is only reached if it could not start
 
+
+
+# -- per-project generations ------------------------------------------------------------------
+
+MAX_GENERATIONS = 4      # projects kept imported at once; the least recently used is retired
+_WATCHED_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2)
+
+
+class Generation:
+    """The server's view of one generation process: a fork of the server with a project's
+    entry modules imported, which forks that project's package processes."""
+
+    def __init__(self, project_dir: str, pid: int, sock: socket.socket) -> None:
+        self.project_dir, self.pid, self.sock = project_dir, pid, sock
+        self.ready: set[str] = set()
+        self.loading: str | None = None
+        self.children: set[int] = set()
+        # requests sent and not yet answered; their descriptors are kept, to fork here if it dies
+        self.inflight: dict[int, tuple[int, bytes | None, list[int]]] = {}
+
+
+class Generations:
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self.live: OrderedDict[str, Generation] = OrderedDict()
+        self.retired: dict[int, Generation] = {}      # by pid: no more spawns, still relaying exits
+        self.pids: set[int] = set()                    # generation processes not yet reaped
+        self.refused: set[tuple[str, str]] = set()     # (project dir, module) never to preload
+        self._seq = 0
+
+    def spawn(self, seq: int, project_dir: str | None, module: str | None, spec: bytes | None,
+              fds: list[int]) -> bool:
+        """Hands the request to the project's generation if it has the module ready (True);
+        else starts preparing it for the next ones (False: fork the child here)."""
+        if not project_dir or not module:
+            return False
+        key = (project_dir, module)
+        g = self.live.get(project_dir)
+        if g is not None:
+            self.live.move_to_end(project_dir)
+            if module in g.ready and g.loading is None:
+                self._seq += 1
+                try:
+                    socket.send_fds(g.sock, [pickle.dumps(("spawn", self._seq, spec))], fds)
+                except OSError:
+                    return False
+                g.inflight[self._seq] = (seq, spec, fds)
+                return True
+        if key not in self.refused:
+            if g is None:
+                self._start(project_dir, module)
+            elif g.loading is None and module not in g.ready:
+                try:
+                    g.sock.send(pickle.dumps(("import", module)))
+                    g.loading = module
+                except OSError:
+                    pass
+        return False
+
+    def _start(self, project_dir: str, module: str) -> None:
+        while len(self.live) >= MAX_GENERATIONS:
+            self._retire(self.live.popitem(last=False)[1])
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            pid = os.fork()
+        except OSError:
+            ours.close()
+            theirs.close()
+            return
+        if pid == 0:
+            ours.close()
+            self.server.in_child()
+            _run_generation(theirs, project_dir, module)
+        theirs.close()
+        g = Generation(project_dir, pid, ours)
+        g.loading = module
+        self.live[project_dir] = g
+        self.pids.add(pid)
+        self.server.selector.register(ours, selectors.EVENT_READ, g)
+
+    def _retire(self, g: Generation) -> None:
+        self.live.pop(g.project_dir, None)
+        self.retired[g.pid] = g
+        if g.loading is not None and not g.children and not g.inflight:
+            _kill(g.pid)        # perhaps stuck in its import; it has nothing of anyone's
+            return
+        try:
+            g.sock.send(pickle.dumps(("retire",)))
+        except OSError:
+            pass
+
+    def on_message(self, g: Generation) -> None:
+        try:
+            data = g.sock.recv(4096)
+        except OSError:
+            data = b""
+        if not data:
+            self._lost(g)
+            return
+        try:    # a generation has run package code (its imports): its word is checked
+            kind, *args = json.loads(data)
+            if kind == "ready" and args == [g.loading]:
+                g.ready.add(g.loading)
+                g.loading = None
+            elif kind == "unclean" and args[0] == g.loading:
+                self.refused.add((g.project_dir, g.loading))
+                g.loading = None
+                if self.live.get(g.project_dir) is g:        # it exits once its children have
+                    self.live.pop(g.project_dir)
+                    self.retired[g.pid] = g
+            elif kind == "spawned" and args[0] in g.inflight and type(args[1]) is int:
+                seq, _spec, fds = g.inflight.pop(args[0])
+                for fd in fds:
+                    os.close(fd)
+                g.children.add(args[1])
+                self.server.reply(("spawned", seq, args[1]))
+            elif kind == "exited" and args[0] in g.children and type(args[1]) is int:
+                g.children.discard(args[0])
+                self.server.reply(("exited", args[0], args[1]))
+            else:
+                raise ValueError(kind)
+        except (ValueError, TypeError, IndexError, KeyError):
+            _kill(g.pid)
+            self._lost(g)
+
+    def _lost(self, g: Generation) -> None:
+        """Its socket closed: it has exited (or died). What it had not answered is forked here; its
+        children (killed with it) are reaped here, as their subreaper, and reported then."""
+        self.server.selector.unregister(g.sock)
+        g.sock.close()
+        if self.live.get(g.project_dir) is g:
+            self.live.pop(g.project_dir)
+        self.retired.pop(g.pid, None)
+        for seq, spec, fds in g.inflight.values():
+            self.server.fork_child(seq, spec, fds)
+        g.inflight.clear()
+
+    def reaped(self, pid: int) -> bool:
+        """Whether pid was a generation process (not a package process to report)."""
+        if pid in self.pids:
+            self.pids.discard(pid)
+            return True
+        return False
+
+    def close_all(self) -> None:
+        for g in [*self.live.values(), *self.retired.values()]:
+            g.sock.close()
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _run_generation(sock: socket.socket, project_dir: str, module: str) -> None:
+    """A generation process's main (forked from the server). Never returns."""
+    try:
+        parent = os.getppid()
+        die_with_parent()
+        if os.getppid() != parent:
+            os._exit(0)
+        _close_all_but([sock.fileno()])     # the server's, and the pipes of the request that started us
+        sys.path.insert(0, project_dir)
+        os.chdir("/")
+        wake_r, wake_w = os.pipe()
+        os.set_blocking(wake_w, False)
+        signal.set_wakeup_fd(wake_w)
+        signal.signal(signal.SIGCHLD, lambda *_: None)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+        def send(*message: object) -> None:
+            sock.send(json.dumps(message).encode())
+
+        def load(name: str) -> bool:
+            why = _trial_import(name)
+            send("ready", name) if why is None else send("unclean", name, why)
+            return why is None
+
+        if not load(module):
+            os._exit(0)
+        children: set[int] = set()
+        retiring = False
+        selector = selectors.DefaultSelector()
+        selector.register(sock, selectors.EVENT_READ, "request")
+        selector.register(wake_r, selectors.EVENT_READ, "child")
+        while not (retiring and not children):
+            for key, _ in selector.select():
+                if key.data == "child":
+                    os.read(wake_r, 4096)
+                    while children:
+                        try:
+                            pid, status = os.waitpid(-1, os.WNOHANG)
+                        except ChildProcessError:
+                            break
+                        if pid == 0:
+                            break
+                        children.discard(pid)
+                        send("exited", pid, os.waitstatus_to_exitcode(status))
+                    continue
+                message, fds, _flags, _addr = socket.recv_fds(sock, MAX_MESSAGE, 4)
+                if not message:
+                    os._exit(0)      # the server is gone: so are we, and our children with us
+                kind, *args = pickle.loads(message)
+                if kind == "spawn":
+                    pid = os.fork()
+                    if pid == 0:
+                        signal.set_wakeup_fd(-1)
+                        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                        signal.signal(signal.SIGINT, signal.SIG_DFL)
+                        selector.close()
+                        sock.close()
+                        os.close(wake_r)
+                        os.close(wake_w)
+                        start_child(args[1], fds)
+                    for fd in fds:
+                        os.close(fd)
+                    children.add(pid)
+                    send("spawned", args[0], pid)
+                elif kind == "import":
+                    retiring = retiring or not load(args[0])   # tainted: serve no more
+                elif kind == "retire":
+                    retiring = True
+    finally:
+        os._exit(0)
+
+
+def _trial_import(module: str) -> str | None:
+    """Imports module as a package process would; None if that was clean, else why not. Clean: it
+    raised nothing, wrote nothing (sys.stdout/stderr, fds 1 and 2, logging, its working directory),
+    and left no thread or signal handler behind; only then may its import be shared."""
+    root = logging.getLogger()
+    saved = (sys.stdout, sys.stderr, root.handlers[:], root.level, os.dup(1), os.dup(2))
+    signals = {s: signal.getsignal(s) for s in _WATCHED_SIGNALS}
+    threads = threading.active_count()
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append       # type: ignore[method-assign]
+    scratch = tempfile.mkdtemp(prefix="scaleout-import-")
+    why = None
+    with tempfile.TemporaryFile() as capture:
+        stdout, stderr = io.StringIO(), io.StringIO()
+        try:
+            os.dup2(capture.fileno(), 1)
+            os.dup2(capture.fileno(), 2)
+            sys.stdout, sys.stderr = stdout, stderr
+            root.handlers[:] = [handler]
+            root.setLevel(logging.INFO)
+            os.chdir(scratch)
+            importlib.import_module(module)
+        except BaseException as exc:  # noqa: BLE001  (whatever it is, the attempt will see it itself)
+            why = f"its import raised {type(exc).__name__}"
+        finally:
+            changed = (sys.stdout is not stdout or sys.stderr is not stderr or root.handlers != [handler])
+            sys.stdout, sys.stderr, root.handlers[:], level, out_fd, err_fd = saved
+            root.setLevel(level)
+            os.dup2(out_fd, 1)
+            os.dup2(err_fd, 2)
+            os.close(out_fd)
+            os.close(err_fd)
+            os.chdir("/")
+        if why is None:
+            if changed:
+                why = "it replaced sys.stdout, sys.stderr or the root logger's handlers"
+            elif stdout.getvalue() or stderr.getvalue() or records or os.fstat(capture.fileno()).st_size:
+                why = "it wrote output"
+            elif threading.active_count() != threads:
+                why = "it started threads"
+            elif os.listdir(scratch):
+                why = "it wrote files in its working directory"
+            elif any(signal.getsignal(s) != h for s, h in signals.items()):
+                why = "it set signal handlers"
+    shutil.rmtree(scratch, ignore_errors=True)
+    return why
 
 # Imported once here rather than in every package process: what packages commonly use.
 _PRELOAD = ("csv", "datetime", "decimal", "hashlib", "json", "pathlib", "subprocess", "tempfile")
@@ -100,11 +445,14 @@ _PRELOAD = ("csv", "datetime", "decimal", "hashlib", "json", "pathlib", "subproc
 def main() -> None:
     for module in _PRELOAD:
         importlib.import_module(module)
+    try:   # package processes orphaned by a generation that died are reaped (and reported) here
+        from .child import _LIBC
+        _LIBC.prctl(_PR_SET_CHILD_SUBREAPER, 1)
+    except AttributeError:
+        pass
     fd = int(sys.argv[1])
-    sock = socket.socket(fileno=fd)
-    serve(sock)
+    Server(socket.socket(fileno=fd)).serve()
 
 
 if __name__ == "__main__":
     main()
-

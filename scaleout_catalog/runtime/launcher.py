@@ -13,10 +13,19 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import datetime, timezone
 from multiprocessing.connection import Connection, wait
 
 from .child import PackageSpec
-from .events import EventReader
+from .events import EventReader, OutputReader, PackageChannel
+from .messages import Masker, MessageType
+
+
+def channel_for(spec: PackageSpec, events_r: int, out_r: int, err_r: int) -> PackageChannel:
+    """The worker's ends of a package process's pipes, as one channel."""
+    masker = Masker([value for _t, _n, _d, value, sensitive in spec.parameters if sensitive and value])
+    return PackageChannel(EventReader(events_r), [OutputReader(out_r, MessageType.INFORMATION, masker),
+                                                   OutputReader(err_r, MessageType.WARNING, masker)])
 
 
 class ForkServerDied(RuntimeError):
@@ -24,9 +33,12 @@ class ForkServerDied(RuntimeError):
 
 
 class ForkServer:
-    """The worker's side of the fork server."""
+    """The worker's side of the fork server. Spawns do not wait for the server: spawn() sends the
+    request, and the reply (the pid) arrives with the exit notices, read by exits()."""
 
-    def __init__(self) -> None:
+    INLINE_SPEC = 64 << 10     # a larger spec goes through a pipe rather than in the request
+
+    def __init__(self, spawn_timeout: float = 10.0) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "scaleout_catalog.runtime.forkserver", str(theirs.fileno())],
@@ -35,57 +47,81 @@ class ForkServer:
         self.sock = ours
         self.pid = self.process.pid
         self.started_at = time.monotonic()
+        self.spawn_timeout = spawn_timeout
         self._exits: dict[int, int] = {}
+        self._pending: dict[int, tuple[PackageProcess, float]] = {}   # by request number: sent, unanswered
+        self._started: list[PackageProcess] = []
+        self._seq = 0
 
     def fileno(self) -> int:
         return self.sock.fileno()
 
-    def spawn(self, spec: PackageSpec, timeout: float = 10.0) -> tuple[int, EventReader]:
-        """Forks a package process for spec; returns its pid and the read end of its event pipe.
-        Raises ForkServerDied if the server is gone or does not answer within timeout seconds."""
-        spec_r, spec_w = os.pipe()
-        events_r, events_w = os.pipe()
+    def spawn(self, process: PackageProcess) -> None:
+        """Asks for a package process for process.spec; its pipes are ready at once, its pid comes
+        with the reply (take_started). Raises ForkServerDied if the server is gone."""
+        spec = process.spec
+        ours: list[int] = []
+        theirs: list[int] = []
         try:
+            for _ in range(3):
+                r, w = os.pipe()
+                ours.append(r)
+                theirs.append(w)
+            data: bytes | None = pickle.dumps(spec)
+            spec_w = -1
+            if len(data) > self.INLINE_SPEC:
+                spec_r, spec_w = os.pipe()
+                theirs.append(spec_r)
+                data = None
+            module = spec.entry_point.partition(":")[0]
+            self._seq += 1
             try:
-                socket.send_fds(self.sock, [b"spawn"], [spec_r, events_w])
+                socket.send_fds(self.sock, [pickle.dumps(("spawn", self._seq, spec.project_directory, module, data))],
+                                theirs)
             finally:
-                os.close(spec_r)
-                os.close(events_w)
-            with Connection(spec_w, readable=False) as spec_pipe:
-                spec_w = -1
-                spec_pipe.send(spec)
-            deadline = time.monotonic() + timeout
-            while True:
-                message = self._receive(timeout=max(0.0, deadline - time.monotonic()))
-                if message is None:
-                    raise ForkServerDied(f"the fork server (process {self.pid}) did not answer within {timeout:g} s")
-                if message[0] == "spawned":
-                    return message[1], EventReader(events_r)
-        except OSError as exc:     # EPIPE and the like: the server is gone
-            os.close(events_r)
-            raise ForkServerDied(f"the fork server (process {self.pid}) is gone ({exc})") from None
-        except ForkServerDied:
-            os.close(events_r)
-            raise
-        finally:
+                for fd in theirs:
+                    os.close(fd)
+                theirs = []
             if spec_w >= 0:
-                os.close(spec_w)
+                with Connection(spec_w, readable=False) as spec_pipe:   # the child reads it as it starts
+                    spec_pipe.send(spec)
+        except OSError as exc:     # EPIPE and the like: the server is gone
+            for fd in ours + theirs:
+                os.close(fd)
+            raise ForkServerDied(f"the fork server (process {self.pid}) is gone ({exc})") from None
+        process.events = channel_for(spec, *ours)
+        process.server = self
+        self._pending[self._seq] = (process, time.monotonic() + self.spawn_timeout)
+
+    def spawn_deadline(self) -> float | None:
+        """When the oldest unanswered spawn times out (monotonic), if any."""
+        return min((d for _p, d in self._pending.values()), default=None)
 
     def exits(self) -> dict[int, int]:
-        """Exit codes of children that ended since the last call, by pid (negative: killed by that signal).
-        Raises ForkServerDied once the server has exited (take_exits() still has what it said before)."""
+        """Exit codes of children that ended since the last call, by pid (negative: killed by that signal);
+        spawn replies go to take_started(). Raises ForkServerDied once the server has exited or a spawn
+        has gone unanswered too long (take_exits() still has what it said before)."""
         while self._receive(timeout=0) is not None:
             pass
+        deadline = self.spawn_deadline()
+        if deadline is not None and time.monotonic() > deadline:
+            raise ForkServerDied(f"the fork server (process {self.pid}) did not answer within "
+                                 f"{self.spawn_timeout:g} s")
         return self.take_exits()
 
     @property
     def has_exits(self) -> bool:
-        """Exit notices already received (while a spawn waited for its reply) but not yet taken."""
-        return bool(self._exits)
+        """Exit notices or spawn replies already received but not yet taken."""
+        return bool(self._exits or self._started)
 
     def take_exits(self) -> dict[int, int]:
         exits, self._exits = self._exits, {}
         return exits
+
+    def take_started(self) -> list[PackageProcess]:
+        """Processes whose spawn was answered since the last call: pid set, or failed set."""
+        started, self._started = self._started, []
+        return started
 
     def _receive(self, timeout: float) -> tuple | None:
         if not select.select([self.sock], [], [], timeout)[0]:
@@ -106,6 +142,13 @@ class ForkServer:
         message = pickle.loads(data)
         if message[0] == "exited":
             self._exits[message[1]] = message[2]
+        elif message[0] in ("spawned", "failed") and message[1] in self._pending:
+            process, _deadline = self._pending.pop(message[1])
+            if message[0] == "spawned":
+                process.started(message[2])
+            else:
+                process.failed = message[2]
+            self._started.append(process)
         return message
 
     def close(self, kill: bool = False) -> None:
@@ -126,15 +169,25 @@ class PackageProcess:
     def __init__(self, spec: PackageSpec) -> None:
         self.spec = spec
         self.pid: int | None = None
-        self.events: EventReader | None = None
+        self.events: PackageChannel | None = None
         self.server: ForkServer | None = None
         self.exitcode: int | None = None
         self.stop_requested_at: float | None = None
         self.killed = False
+        self.failed: str | None = None          # the server could not start it: why
+        self.requested_at = datetime.now(timezone.utc)
 
     def start(self, server: ForkServer) -> None:
-        self.pid, self.events = server.spawn(self.spec)
-        self.server = server
+        """Sends the spawn request; the pid comes later (started())."""
+        self.requested_at = datetime.now(timezone.utc)
+        server.spawn(self)
+
+    def started(self, pid: int) -> None:
+        self.pid = pid
+        if self.killed:                  # stopped or killed before its pid was known
+            self._signal(signal.SIGKILL)
+        elif self.stop_requested_at is not None:
+            self._signal(signal.SIGTERM)
 
     def stop(self) -> None:
         """SIGTERM to the package's process group: it sees PackageCancelled and may clean up."""

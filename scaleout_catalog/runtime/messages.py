@@ -69,3 +69,56 @@ def escape_message(text: str) -> str:
     escaped = text.encode("ascii", "backslashreplace").decode("ascii")
     escaped = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", escaped)
     return f"{escaped} [scaleout: escaped to ASCII: the catalog refused the message as it was]"
+
+
+MASK = "********"
+
+
+class Masker:
+    """Hides sensitive parameter values in a message, and says how long a line to hold so that a
+    value across the MAX_MESSAGE_CHARS cut is still hidden whole."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        self._secrets = sorted((s for s in secrets if s), key=len, reverse=True)
+        self.line_capacity = MAX_MESSAGE_CHARS + (len(self._secrets[0]) if self._secrets else 0)
+
+    def __call__(self, text: str, omitted: int = 0) -> tuple[str, int]:
+        for secret in self._secrets:
+            text = text.replace(secret, MASK)
+        if len(text) > MAX_MESSAGE_CHARS:
+            omitted += len(text) - MAX_MESSAGE_CHARS
+            text = text[:MAX_MESSAGE_CHARS]
+        return text, omitted
+
+
+class Lines:
+    """Splits written text into lines for sink(message_type, line, omitted), holding at most capacity
+    characters of the current one: the rest of a longer line is counted, not kept (a package may
+    write megabytes without a newline)."""
+
+    def __init__(self, sink, message_type: int, capacity: int) -> None:
+        self._sink, self._type, self._capacity = sink, message_type, capacity
+        self._line, self._omitted = "", 0
+
+    def feed(self, text: str) -> None:
+        *complete, rest = text.split("\n")
+        for piece in complete:
+            self._append(piece)
+            self.end()
+        self._append(rest)
+
+    def _append(self, piece: str) -> None:
+        room = self._capacity - len(self._line)
+        if len(piece) > room:
+            self._omitted += len(piece) - room
+            piece = piece[:room]
+        self._line += piece
+
+    @property
+    def partial(self) -> bool:
+        return bool(self._line or self._omitted)
+
+    def end(self) -> None:
+        """The current line is complete (a newline, or the end of the output)."""
+        line, omitted, self._line, self._omitted = self._line, self._omitted, "", 0
+        self._sink(self._type, line.removesuffix("\r"), omitted)

@@ -212,21 +212,27 @@ class Worker:
         if self.stopping:
             deadlines.append(self.drain_deadline if self.drain_deadline is not None else now)
         if self.forkserver.has_exits:
-            deadlines.append(now)   # exit notices that arrived while a spawn waited for its reply
+            deadlines.append(now)   # notices already received but not yet handled
+        spawn_deadline = self.forkserver.spawn_deadline()
+        if spawn_deadline is not None:
+            deadlines.append(spawn_deadline)
         timeout = max(0.0, min(deadlines) - now)
         waitables: list[Any] = [self._wake_r, self.forkserver]
+        channels: dict[Any, Any] = {}     # each pipe of a package process -> its channel
         if not self.logs.full():   # else the package processes wait (their pipes fill) until the batch is sent
-            waitables += [a.process.events for a in self.attempts.values()
-                          if a.process is not None and a.process.events is not None and not a.events_done]
+            for a in self.attempts.values():
+                if a.process is not None and a.process.events is not None and not a.events_done:
+                    for reader in a.process.events.readers():
+                        channels[reader] = a.process.events
+            waitables += channels
+        handled: set[int] = set()
         for ready in launcher.wait(waitables, timeout):
             if ready == self._wake_r:
                 os.read(self._wake_r, 4096)
-            elif ready is not self.forkserver:
-                self._on_events(ready)
-        try:
-            self._on_exits(self.forkserver.exits())
-        except launcher.ForkServerDied as exc:
-            self._restart_forkserver(str(exc))
+            elif ready is not self.forkserver and id(channels[ready]) not in handled:
+                handled.add(id(channels[ready]))     # one read takes from all of its pipes
+                self._on_events(channels[ready])
+        self._on_forkserver()
 
     # -- registration and heartbeat ---------------------------------------------------------
 
@@ -343,23 +349,31 @@ class Worker:
             self._fail(attempt, "start", exc)
 
     def _launch(self, attempt: Attempt) -> None:
+        """Sends the spawn request; the PRE_EXECUTE message follows with the pid (_on_started).
+        What to run comes with the claim (catalog revision 0003 on), else from two more calls."""
         task = attempt.task
         try:
-            package = self.catalog.get_task_package(self.worker_agent_id, task.task_id, task.lease_token,
-                                                    include_stream=False)
-            project_dir = self.state.cached_project(package.project_checksum)
+            if task.entry_point is not None:
+                package_name, entry_point, checksum = task.package_name, task.entry_point, task.project_checksum
+                parameters = task.parameters or ()
+            else:
+                package = self.catalog.get_task_package(self.worker_agent_id, task.task_id, task.lease_token,
+                                                        include_stream=False)
+                package_name, entry_point, checksum = package.package_name, package.entry_point, \
+                    package.project_checksum
+                parameters = self.catalog.get_task_parameters(self.worker_agent_id, task.task_id, task.lease_token)
+            project_dir = self.state.cached_project(checksum)
             if project_dir is None:
                 stream = self.catalog.get_task_package(self.worker_agent_id, task.task_id, task.lease_token,
                                                        include_stream=True).project_stream
-                project_dir = self.state.extract_project(stream, package.project_checksum)
-            parameters = self.catalog.get_task_parameters(self.worker_agent_id, task.task_id, task.lease_token)
+                project_dir = self.state.extract_project(stream, checksum)
         except ArchiveError as exc:
             self._message(attempt, MessageType.ERROR, f"The project archive was refused: {exc}")
             attempt.outcome = FAILED
             return
         attempt.work_dir = self.state.working_directory(task.execution_id, task.executed_count)
         spec = PackageSpec(
-            execution_id=task.execution_id, package_name=package.package_name, entry_point=package.entry_point,
+            execution_id=task.execution_id, package_name=package_name, entry_point=entry_point,
             attempt=task.executed_count, max_attempts=task.max_executed_count,
             project_directory=str(project_dir), working_directory=str(attempt.work_dir),
             parameters=tuple((p.object_type, p.parameter_name, p.parameter_data_type, p.parameter_value,
@@ -371,10 +385,34 @@ class Worker:
             self._restart_forkserver(str(exc))
             attempt.process.start(self.forkserver)     # once more; a second failure fails the attempt
         attempt.renewed_at = time.monotonic()
-        self._message(attempt, MessageType.PRE_EXECUTE,
-                      f"Worker agent {self.worker_agent_id} ({self.options.machine_name}) started attempt "
-                      f"{task.executed_count} of {task.max_executed_count} of package {package.package_name} "
-                      f"in process {attempt.process.pid}.")
+
+    def _on_started(self, started: list[launcher.PackageProcess]) -> None:
+        """Spawn replies: the attempt's PRE_EXECUTE message (timed when the spawn was asked for, so
+        that it comes before the package's own messages), or its failure to start."""
+        by_process = {id(a.process): a for a in self.attempts.values() if a.process is not None}
+        for process in started:
+            attempt = by_process.get(id(process))
+            if attempt is None:
+                continue
+            if process.failed is not None:
+                self._fail(attempt, "start", RuntimeError(process.failed))
+                continue
+            task = attempt.task
+            self.logs.add(task.lease_token, process.requested_at, MessageType.PRE_EXECUTE,
+                          MessageSource.EXTERNAL_PROCESS,
+                          f"Worker agent {self.worker_agent_id} ({self.options.machine_name}) started attempt "
+                          f"{task.executed_count} of {task.max_executed_count} of package {process.spec.package_name} "
+                          f"in process {process.pid}.")
+
+    def _on_forkserver(self) -> None:
+        """What the fork server said: spawn replies first, then exits."""
+        try:
+            exits = self.forkserver.exits()
+        except launcher.ForkServerDied as exc:
+            self._restart_forkserver(str(exc))
+            return
+        self._on_started(self.forkserver.take_started())
+        self._on_exits(exits)
 
     # -- running packages -------------------------------------------------------------------------
 
@@ -389,6 +427,8 @@ class Worker:
             if attempt.process is not None and attempt.process.pid in exits:
                 attempt.process.exitcode = exits[attempt.process.pid]
                 attempt.exited = True
+                if attempt.process.events is not None:
+                    attempt.process.events.exited = True   # output others still hold open is cut once drained
                 if attempt.process.kill_leftovers():
                     self._message(attempt, MessageType.WARNING,
                                   f"The package left processes running in its process group ({attempt.process.pid}) "
@@ -484,7 +524,8 @@ class Worker:
         their attempts fail with the reason in their logs. The next ones run on a new fork server."""
         old = self.forkserver
         log.warning("%s; starting a new fork server", reason)
-        self._on_exits(old.take_exits())     # what it said before it went
+        self._on_started(old.take_started())   # what it said before it went
+        self._on_exits(old.take_exits())
         old.close(kill=True)
         for attempt in list(self.attempts.values()):
             process = attempt.process
@@ -493,9 +534,12 @@ class Worker:
             process.kill()
             process.exitcode = -signal.SIGKILL
             attempt.exited = True
+            if process.events is not None:
+                process.events.exited = True
+            which = f"The package process {process.pid}" if process.pid is not None else \
+                "The package process (not yet started)"
             self._message(attempt, MessageType.ERROR,
-                          f"The package process {process.pid} was lost: {reason}, and its package processes "
-                          "were killed with it.")
+                          f"{which} was lost: {reason}, and its package processes were killed with it.")
             self._read_events(attempt)
         if time.monotonic() - old.started_at < 1.0:
             time.sleep(1.0)     # one that cannot stay up is not restarted in a tight loop

@@ -1,0 +1,156 @@
+"""The package runtime without a catalog: a real fork server, its per-project generations, and the
+pipes a package process writes to (events, and fds 1 and 2 read by the worker)."""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from scaleout_catalog.runtime import launcher
+from scaleout_catalog.runtime.child import PackageSpec
+from scaleout_catalog.runtime.forkserver import MAX_GENERATIONS
+
+PACKAGES = {
+    "clean.py": """
+import os, subprocess, sys
+def run(context):
+    context.logger.info("first")
+    os.write(1, b"to fd 1\\n")
+    subprocess.run([sys.executable, "-c", "import sys; print('from a subprocess', file=sys.stderr)"], check=True)
+    context.logger.info("last %s", context.parameters["Key"])
+    os.write(2, b"the key is " + context.parameters["Key"].encode() + b" and no newline")
+""",
+    "noisy.py": """
+print("printed while imported")
+def run(context):
+    context.logger.info("ran")
+""",
+    "broken.py": """
+raise ImportError("this module cannot be imported")
+""",
+    "threads.py": """
+import threading, time
+threading.Thread(target=time.sleep, args=(30,), daemon=True).start()
+def run(context):
+    context.logger.info("ran")
+""",
+}
+
+
+@pytest.fixture()
+def server():
+    forkserver = launcher.ForkServer()
+    try:
+        yield forkserver
+    finally:
+        forkserver.close()
+
+
+def _project(root: Path, name: str = "project") -> Path:
+    project = root / name
+    project.mkdir()
+    for file, text in PACKAGES.items():
+        (project / file).write_text(text)
+    return project
+
+
+def _run(server: launcher.ForkServer, project: Path, work: Path, entry_point: str, key: str = "k") -> dict:
+    """Starts one package process and reads it to the end; its events, exit code and parent."""
+    spec = PackageSpec(execution_id=1, package_name="p", entry_point=entry_point, attempt=1, max_attempts=1,
+                       project_directory=str(project), working_directory=str(work),
+                       parameters=((30, "Key", "String", key, True),))
+    process = launcher.PackageProcess(spec)
+    process.start(server)
+    events, exitcode, parent = [], None, None
+    deadline = time.monotonic() + 30
+    while exitcode is None or not (process.events.eof or process.events.drained):
+        assert time.monotonic() < deadline, events
+        launcher.wait([server, *process.events.readers()], 1)
+        exits = server.exits()
+        for started in server.take_started():
+            try:
+                parent = psutil.Process(started.pid).ppid()
+            except psutil.NoSuchProcess:
+                pass
+        if process.pid in exits:
+            exitcode = exits[process.pid]
+            process.events.exited = True
+        events += process.events.read()
+    process.close()
+    events.sort(key=lambda e: e[1] if e[0] == "message" else "~")   # as the catalog orders them: by time
+    return {"events": events, "exitcode": exitcode, "parent": parent,
+            "lines": [(e[2], e[3]) for e in events if e[0] == "message"],
+            "result": next(e[1] for e in events if e[0] == "result")}
+
+
+def test_output_of_c_code_and_subprocesses_is_read_by_the_worker_in_order_and_masked(server, tmp_path):
+    project = _project(tmp_path)
+    for _ in range(3):      # the first from the server, the next ones from the project's generation
+        run = _run(server, project, tmp_path, "clean:run", key="s3cr3t")
+        assert run["result"] == "succeeded" and run["exitcode"] == 0
+        assert run["lines"] == [(70, "first"), (70, "to fd 1"), (110, "from a subprocess"),
+                                (70, "last ********"), (110, "the key is ******** and no newline")]
+        times = [e[1] for e in run["events"] if e[0] == "message"]
+        assert times[:4] == sorted(times[:4])
+
+
+def test_a_clean_module_is_preloaded_in_a_generation_process(server, tmp_path):
+    project = _project(tmp_path)
+    first = _run(server, project, tmp_path, "clean:run")
+    assert first["parent"] == server.pid
+    time.sleep(0.5)                                 # the generation imports the module meanwhile
+    later = _run(server, project, tmp_path, "clean:run")
+    assert later["result"] == "succeeded"
+    assert later["parent"] not in (None, server.pid)
+    assert psutil.Process(later["parent"]).ppid() == server.pid
+
+
+@pytest.mark.parametrize("module", ["noisy", "threads"])
+def test_a_module_with_import_side_effects_is_never_preloaded(server, tmp_path, module):
+    project = _project(tmp_path)
+    for _ in range(3):
+        run = _run(server, project, tmp_path, f"{module}:run")
+        assert run["parent"] in (None, server.pid)
+        assert run["result"] == "succeeded"
+        if module == "noisy":      # what it prints as it is imported is still the attempt's
+            assert run["lines"][0] == (70, "printed while imported")
+        time.sleep(0.3)
+
+
+def test_a_module_that_cannot_be_imported_fails_only_its_attempts(server, tmp_path):
+    project = _project(tmp_path)
+    for _ in range(3):
+        run = _run(server, project, tmp_path, "broken:run")
+        assert run["result"] == "failed" and run["exitcode"] == 1
+        assert "ImportError: this module cannot be imported" in run["lines"][-1][1]
+        time.sleep(0.3)
+    assert _run(server, project, tmp_path, "clean:run")["result"] == "succeeded"
+
+
+def test_generations_are_bounded(server, tmp_path):
+    projects = [_project(tmp_path, f"project{i}") for i in range(MAX_GENERATIONS + 2)]
+    for project in projects:
+        assert _run(server, project, tmp_path, "clean:run")["result"] == "succeeded"
+        time.sleep(0.3)
+
+    def generations() -> int:
+        return len(psutil.Process(server.pid).children())
+    deadline = time.monotonic() + 10
+    while generations() > MAX_GENERATIONS and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert generations() <= MAX_GENERATIONS
+    assert _run(server, projects[-1], tmp_path, "clean:run")["result"] == "succeeded"
+
+
+def test_a_killed_generation_costs_no_attempt(server, tmp_path):
+    project = _project(tmp_path)
+    _run(server, project, tmp_path, "clean:run")
+    time.sleep(0.5)
+    [generation] = psutil.Process(server.pid).children()
+    os.kill(generation.pid, 9)
+    generation.wait(10)
+    for _ in range(2):
+        assert _run(server, project, tmp_path, "clean:run")["result"] == "succeeded"
