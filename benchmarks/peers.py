@@ -548,6 +548,10 @@ def print_report(report: dict) -> None:
     console.print(table)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt      # a SIGTERM unwinds like Ctrl-C: workers stopped, databases dropped
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default=None, help="maintenance database URL (default: embedded PostgreSQL)")
@@ -567,6 +571,7 @@ def main() -> None:
     if args.serve:
         serve_forever(args.serve, args.dsn)
         return
+    signal.signal(signal.SIGTERM, _interrupt)
     server = benchmark_server(args.url)
     began = time.monotonic()
 
