@@ -5,7 +5,7 @@ Builds a catalog at EXECUTIONS executions and MESSAGES operation_messages (defau
 operations, executions, jobs, tasks_history, task_attempts, operation_messages and a few running tasks;
 mostly succeeded, every 50th failed with an error message, a few canceled, ended unexpectedly or
 running; start times over 90 days), vacuums and analyzes it as autovacuum would, then times (median of
-RUNS runs, ms) the queries in benchmarks/sql/history_queries.sql:
+RUNS runs, ms, each planned afresh as in psql) the queries in benchmarks/sql/history_queries.sql:
 
   a. the newest 50 executions; also `scaleout executions list --limit 50` end to end (a new process)
   b. the newest 50 failed executions with their first error message
@@ -13,7 +13,7 @@ RUNS runs, ms) the queries in benchmarks/sql/history_queries.sql:
   d. running executions
 
 and the claim: internal.pull_task of one queued task, then internal.update_tasks_status, median of
-CLAIMS, against the same on an empty catalog, as a ratio. EXPLAIN (ANALYZE, BUFFERS) of a-d goes to --plans.
+CLAIMS, against the same on an empty catalog (the two alternate, claim by claim), as a ratio. EXPLAIN (ANALYZE, BUFFERS) of a-d goes to --plans.
 
     python benchmarks/history.py --url postgresql://postgres@127.0.0.1:5432/postgres [--plans plans.txt]
     python benchmarks/history.py --executions 100000 --messages 1000000      # smaller
@@ -131,6 +131,7 @@ def build_history(scratch: Scratch, executions: int, messages: int, log) -> dict
 def time_queries(dsn: str, runs: int) -> dict:
     out = {}
     with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.prepare_threshold = None      # planned every time, as a DBA's ad hoc query in psql is
         for key, (description, sql) in QUERIES.items():
             rows = len(conn.execute(sql).fetchall())         # warm-up, and the answer's size
             times = []
@@ -165,24 +166,27 @@ def time_cli(url: str, runs: int) -> dict:
             "cli_help_median_ms": round(statistics.median(baseline), 1)}
 
 
-def claim_latency(catalog: Catalog, worker: uuid.UUID, samples: int) -> dict:
-    """pull_task of the one queued task, then its completion; the queueing is not timed."""
-    claim, complete = [], []
+def claim_latency(pairs: list[tuple[Catalog, uuid.UUID]], samples: int) -> list[dict]:
+    """pull_task of the one queued task, then its completion, on each catalog in turn (so that other
+    load on the machine weighs on each alike); the queueing is not timed."""
+    claim: list[list[float]] = [[] for _ in pairs]
+    complete: list[list[float]] = [[] for _ in pairs]
     for i in range(samples + 5):
-        execution_id = catalog.create_execution(FOLDER, PROJECT, "package2", useanyworker=True)
-        catalog.start_execution(execution_id)
-        began = time.perf_counter()
-        tasks = catalog.pull_task(worker, 1)
-        claimed = time.perf_counter()
-        catalog.update_tasks_status(worker, [(t.task_id, t.lease_token, 5) for t in tasks])
-        done = time.perf_counter()
-        if len(tasks) != 1:
-            raise RuntimeError(f"claimed {len(tasks)} tasks, expected 1")
-        if i >= 5:                 # warm-up
-            claim.append((claimed - began) * 1000)
-            complete.append((done - began) * 1000)
-    return {"samples": samples, "claim_median_ms": round(statistics.median(claim), 2),
-            "claim_and_complete_median_ms": round(statistics.median(complete), 2)}
+        for k, (catalog, worker) in enumerate(pairs):
+            execution_id = catalog.create_execution(FOLDER, PROJECT, "package2", useanyworker=True)
+            catalog.start_execution(execution_id)
+            began = time.perf_counter()
+            tasks = catalog.pull_task(worker, 1)
+            claimed = time.perf_counter()
+            catalog.update_tasks_status(worker, [(t.task_id, t.lease_token, 5) for t in tasks])
+            done = time.perf_counter()
+            if len(tasks) != 1:
+                raise RuntimeError(f"claimed {len(tasks)} tasks, expected 1")
+            if i >= 5:                 # warm-up
+                claim[k].append((claimed - began) * 1000)
+                complete[k].append((done - began) * 1000)
+    return [{"samples": samples, "claim_median_ms": round(statistics.median(claim[k]), 2),
+             "claim_and_complete_median_ms": round(statistics.median(complete[k]), 2)} for k in range(len(pairs))]
 
 
 def explain(dsn: str, path: Path) -> None:
@@ -215,28 +219,26 @@ def main() -> None:
         print(f"[{time.monotonic() - began:7.1f} s] {line}", file=sys.stderr, flush=True)
 
     empty = Scratch(server, "history_bench_empty")
+    scratch = None
     try:
-        baseline = claim_latency(empty.catalog, empty.workers[0], args.claims)
-    finally:
-        empty.drop()
-    log(f"empty catalog: claim {baseline}")
-    scratch = Scratch(server, "history_bench")
-    try:
+        scratch = Scratch(server, "history_bench")
         built = build_history(scratch, args.executions, args.messages, log)
         log(f"built {built}")
         queries = time_queries(scratch.dsn, args.runs)
         log(f"queries {queries}")
         cli = time_cli(scratch.url, args.runs)
         log(f"cli {cli}")
-        claims = claim_latency(scratch.catalog, scratch.workers[0], args.claims)
-        log(f"history: claim {claims}")
+        baseline, claims = claim_latency([(empty.catalog, empty.workers[0]), (scratch.catalog, scratch.workers[0])],
+                                         args.claims)
+        log(f"claim: empty {baseline}, history {claims}")
         if args.plans:
             explain(scratch.dsn, args.plans)
     finally:
-        if args.keep:
+        empty.drop()
+        if scratch is not None and args.keep:
             scratch.catalog.dispose()
             print(f"kept: {scratch.url}", file=sys.stderr)
-        else:
+        elif scratch is not None:
             scratch.drop()
 
     ratio = {k: round(claims[k] / baseline[k], 2) for k in ("claim_median_ms", "claim_and_complete_median_ms")}
