@@ -25,6 +25,7 @@ stopped); its children then die too (PR_SET_PDEATHSIG, armed in child.py).
 """
 from __future__ import annotations
 
+import gc
 import importlib
 import io
 import json
@@ -339,6 +340,8 @@ def _run_generation(sock: socket.socket, project_dir: str, module: str) -> None:
 
         def load(name: str) -> bool:
             why = _trial_import(name)
+            if why is None:
+                gc.freeze()     # what is imported stays shared: a child's collections never touch (copy) it
             send("ready", name) if why is None else send("unclean", name, why)
             return why is None
 
@@ -451,7 +454,9 @@ def main() -> None:
     except AttributeError:
         pass
     fd = int(sys.argv[1])
-    Server(socket.socket(fileno=fd)).serve()
+    server = Server(socket.socket(fileno=fd))
+    gc.freeze()     # the imported runtime stays shared with the children (no copy-on-write by their collections)
+    server.serve()
 
 
 if __name__ == "__main__":
