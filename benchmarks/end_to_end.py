@@ -8,6 +8,10 @@ its start and end messages written to catalog.operation_messages.
 Pickup latency: one idle worker; start one execution at a time and measure, in database
 time, from start_execution (executions.start_time) to the claim (task_attempts.claimed_time).
 
+Spawn to first event: no database; the worker's fork server alone starts the test project's no-op
+package SAMPLES times, one at a time, and times from the spawn request to its first event (its
+outcome) and to its exit notice (p50, p99).
+
 Idle worker: resident memory and CPU of the worker and its fork server, and the catalog
 database's transactions per second, while an enabled worker has nothing to do.
 
@@ -106,6 +110,50 @@ def pickup_latency(server: PgServer, samples: int) -> dict:
         scratch.close()
 
 
+def spawn_latency(samples: int) -> dict:
+    """Spawn request to the package's first event and to its exit notice, through the fork server."""
+    import os
+    import shutil
+
+    from scaleout_catalog.runtime import launcher
+    from scaleout_catalog.runtime.child import PackageSpec
+    from workers import PROJECT_DIR
+    work = tempfile.mkdtemp(prefix="scaleout-spawn-")
+    server = launcher.ForkServer()
+    first_event, exited = [], []
+    try:
+        for n in range(samples + 20):           # the first 20 warm the project's generation
+            spec = PackageSpec(execution_id=n, package_name="noop", entry_point="packages.basic:noop", attempt=1,
+                               max_attempts=1, project_directory=str(PROJECT_DIR), working_directory=work,
+                               parameters=())
+            process = launcher.PackageProcess(spec)
+            began = time.perf_counter()
+            process.start(server)
+            first = end = None
+            while end is None:
+                launcher.wait([server, *process.events.readers()], 5)
+                if process.events.read() and first is None:
+                    first = time.perf_counter() - began
+                exits = server.exits()         # (sets process.pid from the spawn reply)
+                server.take_started()
+                if process.pid in exits:
+                    end = time.perf_counter() - began
+            process.close()
+            if n >= 20:
+                first_event.append(first * 1000)
+                exited.append(end * 1000)
+            time.sleep(0.005)
+    finally:
+        server.close()
+        shutil.rmtree(work, ignore_errors=True)
+    first_event.sort()
+    exited.sort()
+    p99 = max(0, int(samples * 0.99) - 1)
+    return {"samples": samples, "first_event_p50_ms": round(statistics.median(first_event), 2),
+            "first_event_p99_ms": round(first_event[p99], 2), "exit_p50_ms": round(statistics.median(exited), 2),
+            "exit_p99_ms": round(exited[p99], 2), "cpus": os.cpu_count()}
+
+
 def idle_worker(server: PgServer, seconds: float) -> dict:
     """One enabled worker with nothing to do: its memory, CPU and transactions per second."""
     import psutil
@@ -146,10 +194,12 @@ def main() -> None:
     parser.add_argument("--executions", type=int, default=1000)
     parser.add_argument("--slots", type=int, default=4, help="--max-tasks of each worker")
     parser.add_argument("--samples", type=int, default=200, help="pickup latency samples")
+    parser.add_argument("--spawn-samples", type=int, default=500, help="spawn to first event samples")
     parser.add_argument("--idle-seconds", type=float, default=30.0, help="how long to watch an idle worker")
     args = parser.parse_args()
     server = benchmark_server(args.url)
     version = server.version()
+    spawn = spawn_latency(args.spawn_samples)
     results = [throughput(server, n, args.executions, args.slots) for n in (1, 2)]
     latency = pickup_latency(server, args.samples)
     idle = idle_worker(server, args.idle_seconds)
@@ -167,6 +217,12 @@ def main() -> None:
         latency_table.add_column(column, justify="right")
     latency_table.add_row(*(str(latency[c]) for c in ("samples", "p50_ms", "p99_ms", "max_ms")))
     console.print(latency_table)
+    spawn_table = Table(title="Spawn request to the no-op package's first event and exit (fork server, no database)")
+    spawn_columns = ("samples", "first_event_p50_ms", "first_event_p99_ms", "exit_p50_ms", "exit_p99_ms")
+    for column in spawn_columns:
+        spawn_table.add_column(column, justify="right")
+    spawn_table.add_row(*(str(spawn[c]) for c in spawn_columns))
+    console.print(spawn_table)
     idle_table = Table(title="An idle worker (worker, fork server; stats refreshed by the server every ~0.5 s)")
     for column in ("seconds", "processes", "rss_mb", "cpu_percent_of_a_core", "transactions_per_second"):
         idle_table.add_column(column, justify="right")
@@ -174,7 +230,7 @@ def main() -> None:
                                                 "transactions_per_second")))
     console.print(idle_table)
     print(json.dumps({"benchmark": "end_to_end", "server_version": version, "throughput": results,
-                      "pickup_latency": latency, "idle_worker": idle}, indent=2))
+                      "pickup_latency": latency, "spawn_latency": spawn, "idle_worker": idle}, indent=2))
 
 
 if __name__ == "__main__":
