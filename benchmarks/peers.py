@@ -6,8 +6,8 @@ and as JSON (also written to --json). Measured, for JOBS no-op jobs:
 
 - enqueue, one by one: procrastinate defer_async, pgqueuer enqueue(one); ours Catalog.create_execution
   + Catalog.start_execution (two procedure calls, two transactions: SSIS's flow).
-- enqueue, bulk: procrastinate batch_defer_async, pgqueuer enqueue(lists); ours Catalog.create_executions
-  where the library has it, else one SQL block calling the two procedures per execution.
+- enqueue, bulk: procrastinate batch_defer_async, pgqueuer enqueue(lists); ours
+  catalog.create_and_start_executions (one call, set by set).
 - claim + complete: the peers' own in-process workers with no-op handlers, the best of several
   settings: 1, 4, 8 or 16 procrastinate workers of concurrency 10, pgqueuer batch sizes 10, 50, 100; ours internal.pull_task and
   internal.update_tasks_status in batches of 50, the best of 1, 2 and 8 claimers
@@ -55,7 +55,6 @@ import claim_throughput  # noqa: E402
 import end_to_end  # noqa: E402
 from helpers import PgServer, _libpq, benchmark_server  # noqa: E402
 from workers import FOLDER, PROJECT, wait_until  # noqa: E402
-from workload import queue_executions  # noqa: E402
 
 from scaleout_catalog import Catalog  # noqa: E402
 
@@ -398,15 +397,11 @@ def ours_enqueue(server: PgServer, jobs: int) -> dict:
 
 
 def bulk_queue(catalog: Catalog, jobs: int) -> str:
-    """Queues `jobs` started executions at once: the library's bulk call where it has one."""
-    if hasattr(catalog, "create_executions"):
-        try:
-            catalog.create_executions(FOLDER, PROJECT, "noop", count=jobs, start=True)
-            return "Catalog.create_executions"
-        except TypeError:
-            pass
-    queue_executions(catalog, jobs, FOLDER, PROJECT, "noop")
-    return "one SQL block (tests/sql/queue_executions)"
+    """Queues `jobs` started executions at once: catalog.create_and_start_executions, up to 10,000 an call."""
+    element = {"folder_name": FOLDER, "project_name": PROJECT, "package_name": "noop"}
+    for start in range(0, jobs, 10_000):
+        catalog.create_and_start_executions([element] * min(10_000, jobs - start))
+    return "catalog.create_and_start_executions"
 
 
 def ours_latency(server: PgServer, samples: int) -> dict:
