@@ -257,7 +257,7 @@ PROCEDURE_ROLES: dict[str, tuple[str, ...]] = {
         "configure_catalog", "create_folder", "deploy_project")},
     **{f"catalog.{name}": _EXECUTOR for name in (
         "create_execution", "set_execution_parameter_value", "add_execution_worker", "start_execution",
-        "stop_operation")},
+        "stop_operation", "create_and_start_executions")},
     **{f"internal.{name}": _WORKER for name in (
         "update_worker_agent_status", "announce_worker_certificate", "pull_task", "renew_task_lease",
         "get_held_tasks", "update_task_status", "update_tasks_status", "append_operation_messages",

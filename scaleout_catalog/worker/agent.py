@@ -510,8 +510,8 @@ class Worker:
         self._message(attempt, MessageType.ERROR, f"The worker failed to {step} this attempt: "
                                                   f"{type(exc).__name__}: {exc}")
         process = attempt.process
-        if process is not None and process.pid is not None and not attempt.exited:
-            process.kill()
+        if process is not None and not attempt.exited:
+            process.kill()      # a pid not yet known: killed as soon as the fork server names it
         attempt.exited = attempt.events_done = True
         if not attempt.lease_lost:
             attempt.outcome = RELEASED if attempt.release else CANCELLED if attempt.cancel_requested else FAILED
