@@ -300,6 +300,16 @@ class Catalog:
         payload = json.dumps(list(messages), default=_json_default)
         return _scalar(self.call("append_operation_messages", worker_agent_id=worker_agent_id, messages=payload))
 
+    def report_tasks(self, worker_agent_id: UUID | str, messages: Sequence[Mapping[str, Any]],
+                     outcomes: Iterable[tuple[UUID | str, UUID | str, int]]) -> list[models.TaskOutcome]:
+        """append_operation_messages and update_tasks_status in one call and one transaction (catalog
+        revision 0004): all of it, or, on any refusal, none. Either part may be empty, not both."""
+        payload = json.dumps(list(messages), default=_json_default) if messages else None
+        tasks = [{"task_id": str(t), "lease_token": str(k), "status": s} for t, k, s in outcomes]
+        rows = self.call("report_tasks", worker_agent_id=worker_agent_id, messages=payload,
+                         tasks=json.dumps(tasks) if tasks else None)
+        return [models.TaskOutcome(UUID(str(r["task_id"])), r["status"]) for r in rows]
+
     def get_task_package(self, worker_agent_id: UUID | str, task_id: UUID | str, lease_token: UUID | str,
                          include_stream: bool = True) -> models.TaskPackage:
         rows = self.call("get_task_package", worker_agent_id=worker_agent_id, task_id=task_id,

@@ -261,6 +261,7 @@ PROCEDURE_ROLES: dict[str, tuple[str, ...]] = {
     **{f"internal.{name}": _WORKER for name in (
         "update_worker_agent_status", "announce_worker_certificate", "pull_task", "renew_task_lease",
         "get_held_tasks", "update_task_status", "update_tasks_status", "append_operation_messages",
+        "report_tasks",
         "get_task_package", "get_task_parameters", "dealwith_expired_tasks", "cleanup_server_retention_window")},
 }
 

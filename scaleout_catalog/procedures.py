@@ -111,6 +111,8 @@ PROCEDURES: dict[str, Procedure] = {p.name: p for p in (
     Procedure("internal", "update_tasks_status", (WORKER_AGENT_ID, _p("tasks", "Tasks", "text")), kind="rows"),
     Procedure("internal", "append_operation_messages", (
         WORKER_AGENT_ID, _p("messages", "Messages", "text")), kind="scalar"),
+    Procedure("internal", "report_tasks", (
+        WORKER_AGENT_ID, _p("messages", "Messages", "text"), _p("tasks", "Tasks", "text")), kind="rows"),
     Procedure("internal", "get_task_package", (
         WORKER_AGENT_ID, TASK_ID, LEASE_TOKEN, _p("include_stream", "IncludeStream", "boolean")), kind="rows"),
     Procedure("internal", "get_task_parameters", (WORKER_AGENT_ID, TASK_ID, LEASE_TOKEN), kind="rows"),

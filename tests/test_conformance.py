@@ -333,6 +333,50 @@ def test_append_operation_messages(catalog):
     refused(catalog, 27100, catalog.call, "append_operation_messages", worker_agent_id=worker, messages=None)
 
 
+def _messages(task, *texts):
+    return [{"lease_token": str(task.lease_token), "event_message_guid": str(uuid.uuid4()),
+             "message_time": None, "message_type": 70, "message_source_type": 20, "message": m} for m in texts]
+
+
+def test_report_tasks_writes_messages_and_outcomes_in_one_call(catalog):
+    deploy_sample(catalog)
+    worker = register(catalog)
+    ok, bad = new_execution(catalog), new_execution(catalog)
+    first, second = catalog.pull_task(worker, 2)
+    outcomes = catalog.report_tasks(worker, _messages(first, "one", "two") + _messages(second, "three"),
+                                    [(first.task_id, first.lease_token, 5), (second.task_id, second.lease_token, 4)])
+    assert [(o.task_id, o.status) for o in sorted(outcomes, key=lambda o: o.task_id != first.task_id)] == \
+        [(first.task_id, 5), (second.task_id, 4)]
+    assert (catalog.execution(ok).status, catalog.execution(bad).status) == (7, 4)
+    assert [m.message for m in catalog.operation_messages(ok)] == ["one", "two"]
+    assert [m.message for m in catalog.operation_messages(bad)] == ["three"]
+    # messages alone, and an outcome on a stale lease: refused as a row, not an error
+    assert catalog.report_tasks(worker, _messages(first, "late"), []) == []
+    assert [o.status for o in catalog.report_tasks(worker, [], [(first.task_id, first.lease_token, 5)])] == [None]
+    assert [m.message for m in catalog.operation_messages(ok)] == ["one", "two", "late"]
+
+
+def test_report_tasks_refusals_change_nothing(catalog):
+    """All or nothing: whichever part is refused, no message is written and no outcome applied."""
+    deploy_sample(catalog)
+    worker = register(catalog)
+    other = register(catalog, "computerB")
+    new_execution(catalog)
+    task = catalog.pull_task(worker)[0]
+    done = [(task.task_id, task.lease_token, 5)]
+    refused(catalog, 27100, catalog.call, "report_tasks", worker_agent_id=worker, messages=None, tasks=None)
+    refused(catalog, 27100, catalog.report_tasks, None, _messages(task, "x"), done)
+    refused(catalog, 27243, catalog.report_tasks, uuid.uuid4(), _messages(task, "x"), done)
+    refused(catalog, 27246, catalog.report_tasks, other, _messages(task, "x"), [])
+    refused(catalog, 27100, catalog.report_tasks, worker, [dict(_messages(task, "x")[0], message=None)], done)
+    refused(catalog, 27101, catalog.report_tasks, worker, _messages(task, "a NUL \x00 here"), done)
+    refused(catalog, 27101, catalog.report_tasks, worker, _messages(task, "fine"), [(task.task_id, task.lease_token, 3)])
+    refused(catalog, 27101, catalog.call, "report_tasks", worker_agent_id=worker, messages="not json", tasks=None)
+    refused(catalog, 27101, catalog.call, "report_tasks", worker_agent_id=worker,
+            messages=None, tasks='{"task_id": 1}')
+    assert catalog.tasks()[0].status == 2 and catalog.operation_messages(task.execution_id) == []
+
+
 def test_dealwith_expired_tasks(catalog):
     deploy_sample(catalog)
     worker = register(catalog)

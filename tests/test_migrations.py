@@ -1,8 +1,10 @@
 """Migrations: up, down, up again; offline install scripts for both dialects; T-SQL parses."""
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -135,75 +137,71 @@ def test_both_dialects_have_the_same_revisions_and_files():
             assert all(name in restored for name in redefined[dialect]), (dialect, revision)
 
 
-def test_a_catalog_at_0001_upgrades_in_place_keeps_its_data_and_downgrades_back(pg_server):
-    """Revision 0002 on a working 0001 catalog: every row stays, a task claimed before the upgrade
-    finishes after it, and a downgrade puts 0001's schema back exactly."""
-    from helpers import INTERNAL_TABLES, deploy_sample, new_execution, register
+@contextlib.contextmanager
+def catalog_at(pg_server, revision: str):
+    """A new database with the catalog at `revision` and the sample deployed; yields (engine, catalog,
+    rows): rows() reads every internal table. Afterwards the catalog is downgraded back to `revision`,
+    and its schema (grants and storage options included) must be exactly as it was."""
+    from helpers import INTERNAL_TABLES, deploy_sample
     from scaleout_catalog import Catalog
-    name = f"scaleout_mig2_{pg_server.description[:3].strip()}".replace(" ", "_").lower()
-    pg_server.drop_database(name)
+    name = f"scaleout_mig{revision}_{uuid.uuid4().hex[:8]}"
     pg_server.create_database(name)
     try:
         engine = sa.create_engine(pg_server.url_for(name))
-        migrate.upgrade(engine, "0001")
-        schema_0001 = schema_of(engine)
+        migrate.upgrade(engine, revision)
+        schema = schema_of(engine)
         catalog = Catalog(pg_server.url_for(name))
         deploy_sample(catalog)
-        worker = register(catalog)
-        running = new_execution(catalog)
-        task = catalog.pull_task(worker)[0]
-        queued = new_execution(catalog)
 
         def rows() -> dict[str, list]:
             return {t: sorted(tuple(str(v) for v in r.values()) for r in catalog.query(f"SELECT * FROM internal.{t}"))
                     for t in INTERNAL_TABLES if t != "catalog_pulse"}
-        before = rows()
+        yield engine, catalog, rows
         catalog.dispose()
-        migrate.upgrade(engine)
-        assert migrate.current(engine) == migrate.head()
-        assert rows() == before
+        migrate.downgrade(engine, revision)
+        assert migrate.current(engine) == revision
+        assert schema_of(engine) == schema
+        engine.dispose()
+    finally:
+        pg_server.drop_database(name)
+
+
+def upgrade_keeping_rows(engine, catalog, rows) -> None:
+    before = rows()
+    catalog.dispose()
+    migrate.upgrade(engine)
+    assert migrate.current(engine) == migrate.head()
+    assert rows() == before
+
+
+def test_a_catalog_at_0001_upgrades_in_place_keeps_its_data_and_downgrades_back(pg_server):
+    """Revision 0002 on a working 0001 catalog: every row stays, a task claimed before the upgrade
+    finishes after it, and a downgrade puts 0001's schema back exactly."""
+    from helpers import new_execution, register
+    with catalog_at(pg_server, "0001") as (engine, catalog, rows):
+        worker = register(catalog)
+        running = new_execution(catalog)
+        task = catalog.pull_task(worker)[0]
+        queued = new_execution(catalog)
+        upgrade_keeping_rows(engine, catalog, rows)
         assert catalog.update_task_status(worker, task.task_id, task.lease_token, 5) == 5
         again = catalog.pull_task(worker)[0]
         assert again.execution_id == queued and again.executed_count == 1
         assert catalog.execution(running).status == 7
-        catalog.dispose()
-        migrate.downgrade(engine, "0001")
-        assert migrate.current(engine) == "0001"
-        assert schema_of(engine) == schema_0001
-        engine.dispose()
-    finally:
-        pg_server.drop_database(name)
 
 
 def test_a_catalog_at_0002_upgrades_in_place_keeps_its_data_and_downgrades_back(pg_server):
     """Revision 0003 on a working 0002 catalog: every row stays, a task claimed before the upgrade is
     reconciled with what it runs and finishes after it, and a downgrade puts 0002's schema (grants of
     the worker functions it re-created included) back exactly."""
-    from helpers import INTERNAL_TABLES, PACKAGE, deploy_sample, new_execution, register
-    from scaleout_catalog import Catalog
-    name = f"scaleout_mig3_{pg_server.description[:3].strip()}".replace(" ", "_").lower()
-    pg_server.drop_database(name)
-    pg_server.create_database(name)
-    try:
-        engine = sa.create_engine(pg_server.url_for(name))
-        migrate.upgrade(engine, "0002")
-        schema_0002 = schema_of(engine)
-        catalog = Catalog(pg_server.url_for(name))
-        deploy_sample(catalog)
+    from helpers import PACKAGE, new_execution, register
+    with catalog_at(pg_server, "0002") as (engine, catalog, rows):
         worker = register(catalog)
         running = new_execution(catalog, PACKAGE)
         task = catalog.pull_task(worker)[0]
         assert task.parameters is None       # 0002's claim does not say what the task runs
         queued = new_execution(catalog)
-
-        def rows() -> dict[str, list]:
-            return {t: sorted(tuple(str(v) for v in r.values()) for r in catalog.query(f"SELECT * FROM internal.{t}"))
-                    for t in INTERNAL_TABLES if t != "catalog_pulse"}
-        before = rows()
-        catalog.dispose()
-        migrate.upgrade(engine)
-        assert migrate.current(engine) == migrate.head()
-        assert rows() == before
+        upgrade_keeping_rows(engine, catalog, rows)
         held = catalog.get_held_tasks(worker)
         assert [(h.task_id, h.package_name) for h in held] == [(task.task_id, PACKAGE)]
         assert {p.parameter_name: p.parameter_value for p in held[0].parameters}["ApiKey"] == "k"
@@ -211,10 +209,21 @@ def test_a_catalog_at_0002_upgrades_in_place_keeps_its_data_and_downgrades_back(
         again = catalog.pull_task(worker)[0]
         assert again.execution_id == queued and again.entry_point == "sample.noop:run"
         assert catalog.execution(running).status == 7
-        catalog.dispose()
-        migrate.downgrade(engine, "0002")
-        assert migrate.current(engine) == "0002"
-        assert schema_of(engine) == schema_0002
-        engine.dispose()
-    finally:
-        pg_server.drop_database(name)
+
+
+def test_a_catalog_at_0003_upgrades_in_place_keeps_its_data_and_downgrades_back(pg_server):
+    """Revision 0004 on a working 0003 catalog: every row stays, a task claimed before the upgrade is
+    reported with its messages in one call after it, and a downgrade puts 0003's schema back exactly."""
+    from helpers import new_execution, register
+    with catalog_at(pg_server, "0003") as (engine, catalog, rows):
+        worker = register(catalog)
+        running = new_execution(catalog)
+        task = catalog.pull_task(worker)[0]
+        new_execution(catalog)
+        upgrade_keeping_rows(engine, catalog, rows)
+        message = {"lease_token": str(task.lease_token), "event_message_guid": str(uuid.uuid4()),
+                   "message_time": None, "message_type": 70, "message_source_type": 20, "message": "done"}
+        outcomes = catalog.report_tasks(worker, [message], [(task.task_id, task.lease_token, 5)])
+        assert [o.status for o in outcomes] == [5]
+        assert catalog.execution(running).status == 7
+        assert [m.message for m in catalog.operation_messages(running)] == ["done"]

@@ -61,6 +61,7 @@ def _calls(catalog, ctx):
         "update_task_status": lambda: catalog.update_task_status(w, t.task_id, t.lease_token, 5),
         "update_tasks_status": lambda: catalog.update_tasks_status(w, [(t.task_id, t.lease_token, 5)]),
         "append_operation_messages": lambda: catalog.append_operation_messages(w, message),
+        "report_tasks": lambda: catalog.report_tasks(w, message, [(t.task_id, t.lease_token, 5)]),
         "get_task_package": lambda: catalog.get_task_package(w, t.task_id, t.lease_token),
         "get_task_parameters": lambda: catalog.get_task_parameters(w, t.task_id, t.lease_token),
         "dealwith_expired_tasks": lambda: catalog.dealwith_expired_tasks(),
@@ -117,6 +118,7 @@ def test_one_worker_login_cannot_touch_a_task_another_worker_claimed(catalog, se
             "read its parameters": lambda w: a.get_task_parameters(w, task.task_id, task.lease_token),
             "read its package": lambda w: a.get_task_package(w, task.task_id, task.lease_token),
             "append messages": lambda w: a.append_operation_messages(w, message),
+            "report messages and an outcome": lambda w: a.report_tasks(w, message, [(task.task_id, task.lease_token, 4)]),
         }
         from helpers import snapshot
         before = snapshot(catalog)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..catalog import Catalog
-from ..errors import CatalogConnectionError, LeaseLost
+from ..errors import CatalogConnectionError, CatalogError, CatalogNotInstalled, LeaseLost
 from ..models import ClaimedTask
 from ..project.archive import ArchiveError
 from ..runtime import launcher
@@ -27,7 +27,7 @@ from ..runtime.child import PackageSpec
 from ..runtime.events import EventStreamError
 from ..runtime.messages import LOG_BUDGET_CHARS, MessageSource, MessageType
 from .backoff import Backoff
-from .logship import LogShipper
+from .logship import REFUSED, LogShipper
 from .state import WorkerState
 
 log = logging.getLogger("scaleout.worker")
@@ -102,6 +102,7 @@ class Worker:
         os.set_blocking(self._wake_w, False)
         self.listener = None
         self.forkserver: launcher.ForkServer | None = None
+        self.combined_reports = True      # internal.report_tasks (catalog revision 0004 on)
 
     # -- wake-ups --------------------------------------------------------------------------
 
@@ -628,9 +629,7 @@ class Worker:
         done = [a for a in self.attempts.values() if a.finished]
         if not done:
             return
-        self.logs.flush()   # the messages first: a finished execution has its whole log
-        results = self.catalog.update_tasks_status(
-            self.worker_agent_id, [(a.task.task_id, a.task.lease_token, a.outcome) for a in done])
+        results = self._report([(a.task.task_id, a.task.lease_token, a.outcome) for a in done])
         refused = {r.task_id for r in results if r.status is None}
         for attempt in done:
             if attempt.task.task_id in refused:
@@ -638,6 +637,26 @@ class Worker:
                             attempt.task.execution_id, attempt.task.executed_count)
             self._forget(attempt)
         self.next_claim = min(self.next_claim, time.monotonic())
+
+    def _report(self, outcomes: list[tuple[uuid.UUID, uuid.UUID, int]]) -> list:
+        """The buffered messages and the outcomes in one call and one transaction (the messages first:
+        a finished execution has its whole log). Where that cannot be, or the catalog refuses any of
+        it (then nothing of it was stored), the messages go through the log shipper, which isolates a
+        refused record, and then the outcomes alone."""
+        batch = self.logs.take() if self.combined_reports else None
+        if batch is not None:
+            try:
+                return self.catalog.report_tasks(self.worker_agent_id, batch, outcomes)
+            except CatalogNotInstalled:     # a catalog before revision 0004
+                self.combined_reports = False
+                self.logs.put_back(batch)
+            except REFUSED:
+                self.logs.put_back(batch)
+            except (CatalogConnectionError, CatalogError):
+                self.logs.put_back(batch)   # spooled by the caller's handler if the database is away
+                raise
+        self.logs.flush()
+        return self.catalog.update_tasks_status(self.worker_agent_id, outcomes)
 
     def _forget(self, attempt: Attempt) -> None:
         if attempt.process is not None:

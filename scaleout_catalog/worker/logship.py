@@ -98,6 +98,23 @@ class LogShipper:
             self._spool(batch)   # a refusal of the worker itself (not of a record) is kept for later, too
             raise
 
+    def take(self) -> list[dict[str, Any]] | None:
+        """What is buffered (perhaps nothing), for the worker to send with its outcomes in one call;
+        None when it must go through flush() instead: spooled batches go first, in order, and more
+        than one batch goes in several calls."""
+        if self._spool_files() or len(self._buffer) > self.batch_size or self._buffer_chars > self.batch_chars:
+            return None
+        batch, self._buffer, self._buffer_chars, self._oldest = self._buffer, [], 0, None
+        return batch
+
+    def put_back(self, batch: list[dict[str, Any]]) -> None:
+        """A batch from take() that was not stored (nothing of that call was): ahead of what came since."""
+        if not batch:
+            return
+        self._buffer[:0] = batch
+        self._buffer_chars += sum(len(str(r.get("message", ""))) for r in batch)
+        self._oldest = time.monotonic() - self.interval     # due now
+
     def _send(self, messages: list[dict[str, Any]]) -> None:
         start = 0
         while start < len(messages):
