@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import select
 import time
 
 import sqlalchemy as sa
@@ -79,7 +80,7 @@ def check_when_idle(engine: Engine, idle_seconds: float) -> None:
     @sa.event.listens_for(engine.pool, "checkout")
     def _checkout(dbapi_connection, record, proxy) -> None:
         since = record.info.get("scaleout_idle_since")
-        if since is None or time.monotonic() - since <= idle_seconds:
+        if (since is None or time.monotonic() - since <= idle_seconds) and not _server_spoke(dbapi_connection):
             return
         record.info["scaleout_checks"] = record.info.get("scaleout_checks", 0) + 1   # for diagnosis and tests
         cursor = dbapi_connection.cursor()
@@ -95,6 +96,19 @@ def check_when_idle(engine: Engine, idle_seconds: float) -> None:
                 pass
         if not getattr(dbapi_connection, "autocommit", True):
             dbapi_connection.rollback()   # the check opened a transaction on a non-autocommit driver
+
+
+def _server_spoke(dbapi_connection) -> bool:
+    """Whether the server sent something to a connection that sat idle: after a restart, its goodbye
+    and the end of the stream. Looked for without a round trip, on a driver with a socket to look at
+    (psycopg); then even a connection idle for less than the idle check's second is checked."""
+    fileno = getattr(dbapi_connection, "fileno", None)
+    if fileno is None:
+        return False
+    try:
+        return bool(select.select([fileno()], [], [], 0)[0])
+    except (OSError, ValueError, TypeError):
+        return True      # no socket to look at any more: check it
 
 
 def adapt_mssql_dialect(engine: Engine) -> None:

@@ -43,3 +43,18 @@ def test_only_an_idle_connection_is_checked(pg_url):
         assert checks() == 1
     finally:
         catalog.dispose()
+
+
+def test_a_connection_the_server_ended_is_replaced_at_once(pg_url):
+    """Terminated (as a server restart ends every session) and used again within the idle check's
+    second: the server's goodbye is waiting on the socket, so the connection is checked and replaced."""
+    catalog = Catalog(pg_url, pool_size=1, max_overflow=0)
+    admin = Catalog(pg_url, pool_pre_ping=False)
+    try:
+        first = _backend_pid(catalog)
+        assert admin.query("SELECT pg_terminate_backend(:pid, 5000) AS ok", {"pid": first})[0]["ok"]
+        second = _backend_pid(catalog)      # no error, and no wait for the idle check
+        assert second != first
+    finally:
+        catalog.dispose()
+        admin.dispose()
