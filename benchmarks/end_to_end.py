@@ -182,8 +182,8 @@ def _commits(scratch: Scratch) -> int:
                                  "WHERE datname = current_database()")[0]["n"]
 
 
-def _run_one(catalog: Catalog) -> int:
-    execution_id = run_execution(catalog, "noop")
+def _run_one(catalog: Catalog, package: str = "noop") -> int:
+    execution_id = run_execution(catalog, package)
     wait_until(lambda: catalog.execution(execution_id).status == 7, 60, "the execution", interval=0.005)
     return execution_id
 

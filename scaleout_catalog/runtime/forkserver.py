@@ -41,6 +41,7 @@ import tempfile
 import threading
 from collections import OrderedDict
 from multiprocessing.connection import Connection
+from typing import Callable
 
 from .child import die_with_parent, run_package
 from .events import EventWriter
@@ -225,18 +226,13 @@ class Generations:
     def _start(self, project_dir: str, module: str) -> None:
         while len(self.live) >= MAX_GENERATIONS:
             self._retire(self.live.popitem(last=False)[1])
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        try:
-            pid = os.fork()
-        except OSError:
-            ours.close()
-            theirs.close()
-            return
-        if pid == 0:
-            ours.close()
+        def main(theirs: socket.socket) -> None:
             self.server.in_child()
             _run_generation(theirs, project_dir, module)
-        theirs.close()
+        forked = _fork_paired(main)
+        if forked is None:
+            return
+        pid, ours = forked
         g = Generation(project_dir, pid, ours)
         g.loading = module
         self.live[project_dir] = g
@@ -312,11 +308,73 @@ class Generations:
             g.sock.close()
 
 
+def _fork_paired(main: Callable[[socket.socket], None]) -> tuple[int, socket.socket] | None:
+    """Forks a process that runs main(its end of a new socket pair) and never returns; here: its pid
+    and our end, or None if it could not be forked."""
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    try:
+        pid = os.fork()
+    except OSError:
+        ours.close()
+        theirs.close()
+        return None
+    if pid == 0:
+        ours.close()
+        main(theirs)
+    theirs.close()
+    return pid, ours
+
+
 def _kill(pid: int) -> None:
     try:
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
+
+
+class _Spare:
+    """A package process forked ahead of need, waiting for its request: a spawn only hands it the
+    request, and the fork (and the cleanup after it) happens after the reply, off the path from
+    claim to the package's first line. A generation keeps one."""
+
+    def __init__(self, pid: int, sock: socket.socket) -> None:
+        self.pid, self.sock = pid, sock
+
+    @classmethod
+    def fork(cls, in_child: Callable[[], None]) -> "_Spare | None":
+        def main(theirs: socket.socket) -> None:
+            in_child()
+            _wait_as_spare(theirs)
+        forked = _fork_paired(main)
+        return cls(*forked) if forked is not None else None
+
+    def hand(self, spec: bytes | None, fds: list[int]) -> bool:
+        """Gives it a request; False if it is gone (it died, or was killed, while it waited)."""
+        try:
+            socket.send_fds(self.sock, [pickle.dumps(spec)], fds)
+            return True
+        except OSError:
+            return False
+        finally:
+            self.sock.close()
+
+    def dismiss(self) -> None:
+        self.sock.close()      # it reads the end of its socket and exits
+
+
+def _wait_as_spare(sock: socket.socket) -> None:
+    """A spare's main: dies with its generation; waits for one request, then is that package process."""
+    try:
+        parent = os.getppid()
+        die_with_parent()
+        if os.getppid() != parent:
+            os._exit(0)
+        message, fds, _flags, _addr = socket.recv_fds(sock, MAX_MESSAGE, 4)
+        if not message or len(fds) not in (3, 4):
+            os._exit(0)         # dismissed
+        start_child(pickle.loads(message), fds)
+    finally:
+        os._exit(0)
 
 
 def _run_generation(sock: socket.socket, project_dir: str, module: str) -> None:
@@ -334,61 +392,88 @@ def _run_generation(sock: socket.socket, project_dir: str, module: str) -> None:
         signal.set_wakeup_fd(wake_w)
         signal.signal(signal.SIGCHLD, lambda *_: None)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        selector = selectors.DefaultSelector()
+        children: set[int] = set()
+        spare: _Spare | None = None
 
         def send(*message: object) -> None:
             sock.send(json.dumps(message).encode())
+
+        def in_child() -> None:
+            signal.set_wakeup_fd(-1)
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            selector.close()
+            sock.close()
+            os.close(wake_r)
+            os.close(wake_w)
+            if spare is not None:
+                spare.sock.close()
+
+        def new_spare() -> None:
+            nonlocal spare
+            if spare is not None:
+                spare.dismiss()
+            spare = _Spare.fork(in_child)
 
         def load(name: str) -> bool:
             why = _trial_import(name)
             if why is None:
                 gc.freeze()     # what is imported stays shared: a child's collections never touch (copy) it
+                new_spare()     # one with the module imported
             send("ready", name) if why is None else send("unclean", name, why)
             return why is None
 
         if not load(module):
             os._exit(0)
-        children: set[int] = set()
         retiring = False
-        selector = selectors.DefaultSelector()
         selector.register(sock, selectors.EVENT_READ, "request")
         selector.register(wake_r, selectors.EVENT_READ, "child")
         while not (retiring and not children):
             for key, _ in selector.select():
                 if key.data == "child":
                     os.read(wake_r, 4096)
-                    while children:
+                    while True:
                         try:
                             pid, status = os.waitpid(-1, os.WNOHANG)
                         except ChildProcessError:
                             break
                         if pid == 0:
                             break
-                        children.discard(pid)
-                        send("exited", pid, os.waitstatus_to_exitcode(status))
+                        if spare is not None and pid == spare.pid:
+                            spare.dismiss()      # it died waiting (killed by someone): never a package's
+                            spare = None
+                        elif pid in children:
+                            children.discard(pid)
+                            send("exited", pid, os.waitstatus_to_exitcode(status))
                     continue
                 message, fds, _flags, _addr = socket.recv_fds(sock, MAX_MESSAGE, 4)
                 if not message:
                     os._exit(0)      # the server is gone: so are we, and our children with us
                 kind, *args = pickle.loads(message)
                 if kind == "spawn":
-                    pid = os.fork()
-                    if pid == 0:
-                        signal.set_wakeup_fd(-1)
-                        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                        signal.signal(signal.SIGINT, signal.SIG_DFL)
-                        selector.close()
-                        sock.close()
-                        os.close(wake_r)
-                        os.close(wake_w)
-                        start_child(args[1], fds)
+                    pid = None
+                    if spare is not None and spare.hand(args[1], fds):
+                        pid, spare = spare.pid, None
+                    else:
+                        spare = None
+                        pid = os.fork()
+                        if pid == 0:
+                            in_child()
+                            start_child(args[1], fds)
                     for fd in fds:
                         os.close(fd)
                     children.add(pid)
                     send("spawned", args[0], pid)
+                    if not retiring:
+                        new_spare()          # after the reply: the next spawn finds it waiting
                 elif kind == "import":
                     retiring = retiring or not load(args[0])   # tainted: serve no more
                 elif kind == "retire":
                     retiring = True
+                if retiring and spare is not None:
+                    spare.dismiss()
+                    spare = None
     finally:
         os._exit(0)
 

@@ -11,6 +11,10 @@ def noop(context):
     pass
 
 
+def first_line(context):
+    context.logger.info("first line")
+
+
 def hello(context):
     for i in range(1, context.parameters["Lines"] + 1):
         context.logger.info("line %d of %d", i, context.parameters["Lines"])

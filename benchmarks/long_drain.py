@@ -1,0 +1,74 @@
+"""A long drain, end to end: does the rate hold? EXECUTIONS no-op executions are queued at once
+(catalog.create_and_start_executions) for WORKERS `scaleout worker run` processes, each a package
+process of its own; the succeeded count is sampled every 0.1 s, and the rate of each quarter of the
+drain is printed (the last quarter against the first), with the dead tuples of the hot queue tables
+at the end.
+
+    python benchmarks/long_drain.py --url postgresql://postgres@127.0.0.1:5432/postgres [--executions 20000]
+The URL names a maintenance database; the benchmark creates and drops its own database.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import end_to_end  # noqa: E402
+import peers  # noqa: E402
+from helpers import benchmark_server  # noqa: E402
+
+SUCCEEDED = "SELECT count(*) AS n FROM catalog.executions WHERE status = 7"
+
+
+def drain(server, executions: int, workers: int, slots: int, limit: float) -> dict:
+    scratch = end_to_end.Scratch(server)
+    try:
+        for i in range(workers):
+            scratch.workers.start_enabled(f"w{i}", "--max-tasks", str(slots))
+        catalog = scratch.catalog
+        peers.bulk_queue(catalog, executions)
+        began = time.perf_counter()
+        marks = [executions * q // 4 for q in (1, 2, 3, 4)]
+        reached: list[float] = []
+        while len(reached) < 4:
+            if time.perf_counter() - began > limit:
+                raise TimeoutError(f"{executions} executions did not finish within {limit} s")
+            done = catalog.query(SUCCEEDED)[0]["n"]
+            while len(reached) < 4 and done >= marks[len(reached)]:
+                reached.append(time.perf_counter() - began)
+            time.sleep(0.1)
+        starts = [0.0, *reached[:3]]
+        rates = [round((executions / 4) / (end - start), 1) for start, end in zip(starts, reached)]
+        dead = catalog.query("SELECT relname, n_live_tup, n_dead_tup FROM pg_stat_user_tables "
+                             "WHERE schemaname = 'internal' AND relname IN ('tasks', 'task_attempts', 'operations') "
+                             "ORDER BY relname")
+        return {"executions": executions, "workers": workers, "slots_per_worker": slots,
+                "seconds": round(reached[-1], 1), "executions_per_second": round(executions / reached[-1], 1),
+                "quarter_rates": rates, "last_vs_first": round(rates[-1] / rates[0], 3), "tables_at_end": dead}
+    finally:
+        scratch.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", default=None, help="maintenance database URL (default: embedded PostgreSQL)")
+    parser.add_argument("--executions", type=int, default=20000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--slots", type=int, default=4, help="--max-tasks of each worker")
+    parser.add_argument("--limit", type=float, default=1800, help="seconds to wait at most")
+    args = parser.parse_args()
+    result = drain(benchmark_server(args.url), args.executions, args.workers, args.slots, args.limit)
+    print(f"long drain: {result['executions']} executions, {result['workers']} workers, {result['seconds']} s, "
+          f"{result['executions_per_second']}/s; quarters {result['quarter_rates']}/s; "
+          f"last quarter / first {result['last_vs_first']}")
+    print(json.dumps({"benchmark": "long_drain", **result}, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()
