@@ -81,7 +81,7 @@ def _run(server: launcher.ForkServer, project: Path, work: Path, entry_point: st
         events += process.events.read()
     process.close()
     events.sort(key=lambda e: e[1] if e[0] == "message" else "~")   # as the catalog orders them: by time
-    return {"events": events, "exitcode": exitcode, "parent": parent,
+    return {"events": events, "exitcode": exitcode, "parent": parent, "pid": process.pid,
             "lines": [(e[2], e[3]) for e in events if e[0] == "message"],
             "result": next(e[1] for e in events if e[0] == "result")}
 
@@ -154,3 +154,41 @@ def test_a_killed_generation_costs_no_attempt(server, tmp_path):
     generation.wait(10)
     for _ in range(2):
         assert _run(server, project, tmp_path, "clean:run")["result"] == "succeeded"
+
+
+def _spare(generation: psutil.Process) -> psutil.Process:
+    """The generation's spare: its one child while no package runs."""
+    deadline = time.monotonic() + 10
+    while not (children := generation.children()):
+        assert time.monotonic() < deadline, "the generation has no spare"
+        time.sleep(0.05)
+    [spare] = children
+    return spare
+
+
+def test_a_generation_hands_each_spawn_to_a_spare_forked_ahead(server, tmp_path):
+    project = _project(tmp_path)
+    _run(server, project, tmp_path, "clean:run")
+    time.sleep(0.5)
+    [generation] = psutil.Process(server.pid).children()
+    for _ in range(3):
+        spare = _spare(generation)
+        run = _run(server, project, tmp_path, "clean:run")
+        assert run["result"] == "succeeded" and run["pid"] == spare.pid     # the spare was that run
+
+
+def test_a_spare_killed_while_it_waits_costs_nothing(server, tmp_path):
+    """A spare that dies unused is not a package process: nothing is reported for it, the generation
+    stays, and the next spawn is forked at once and finds a new spare after it."""
+    project = _project(tmp_path)
+    _run(server, project, tmp_path, "clean:run")
+    time.sleep(0.5)
+    [generation] = psutil.Process(server.pid).children()
+    spare = _spare(generation)
+    os.kill(spare.pid, 9)
+    spare.wait(10)
+    for _ in range(3):
+        run = _run(server, project, tmp_path, "clean:run")
+        assert run["result"] == "succeeded" and run["parent"] == generation.pid
+    assert generation.is_running() and psutil.Process(server.pid).children() == [generation]
+    assert not server.exits()
