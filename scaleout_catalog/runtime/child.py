@@ -171,6 +171,26 @@ def typed_parameters(spec: PackageSpec) -> tuple[dict[str, Any], dict[str, Any]]
     return project, package
 
 
+def rehearse() -> None:
+    """What every package process does before its entry point, done once on nothing (no parameters, a
+    pipe to nowhere), in a spare process while it waits for its request: the memory that work touches
+    is copied from the generation now, rather than on the way from the claim to the package's first
+    line. Nothing of it stays: no logger, handler or stream is installed."""
+    r, w = os.pipe()
+    try:
+        emitter = Emitter(EventWriter(w), [])
+        emitter.message(MessageType.INFORMATION, "rehearsal")
+        spec = PackageSpec(execution_id=0, package_name="rehearsal", entry_point="", attempt=1, max_attempts=1,
+                           project_directory="/", working_directory="/", parameters=())
+        project, package = typed_parameters(spec)
+        Context(execution_id=0, package_name=spec.package_name, attempt=1, max_attempts=1,
+                parameters={**project, **package}, project_parameters=project, package_parameters=package,
+                logger=logging.Logger("rehearsal"), working_directory=Path("/"), project_directory=Path("/"))
+    finally:
+        os.close(r)
+        os.close(w)
+
+
 def run_package(spec: PackageSpec, writer: EventWriter, output_fds: tuple[int, int]) -> None:
     """The package process's main: set up, call the entry point, report the outcome.
 

@@ -322,9 +322,11 @@ class Worker:
             return
         claimed = self.catalog.pull_task(self.worker_agent_id, free)
         for task in claimed:
-            self.state.remember_lease(task.task_id, task.lease_token, task.execution_id, task.executed_count)
             self.attempts[task.task_id] = Attempt(task)
         self._prepare_pending()
+        for task in claimed:      # after the spawn requests: a crash before this only loses the early report
+            if task.task_id in self.attempts:
+                self.state.remember_lease(task.task_id, task.lease_token, task.execution_id, task.executed_count)
         listening = self.listener is not None and self.listener.healthy
         if claimed:
             self.idle_polls = 0

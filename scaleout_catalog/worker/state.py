@@ -65,6 +65,7 @@ class WorkerState:
                 "give each worker on this computer its own --state-dir") from None
         self.worker_agent_id = self._identity()
         self._verified: set[str] = set()   # checksums whose extraction this process has hashed
+        self._records: dict[str, tuple[tuple[int, int, int], Any]] = {}   # checksum -> (files.json's stat, its record)
         self._trash_queue: queue.SimpleQueue[Path | None] | None = None
         self._trash_thread: threading.Thread | None = None
 
@@ -105,15 +106,26 @@ class WorkerState:
         entry = self._project_entry(checksum)
         if not os.path.lexists(entry):
             return None
-        try:
-            record = json.loads((entry / "files.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            record = None
+        record = self._record(entry / "files.json", checksum)
         if record is None or not tree_matches(entry / "project", record, thorough=checksum not in self._verified):
             _discard(entry)
             return None
         self._verified.add(checksum)
         return entry / "project"
+
+    def _record(self, path: Path, checksum: str) -> Any:
+        """files.json's record of an extraction, parsed again only when the file has changed since."""
+        try:
+            info = os.stat(path)
+            key = (info.st_ino, info.st_size, info.st_mtime_ns)
+            cached = self._records.get(checksum)
+            if cached is not None and cached[0] == key:
+                return cached[1]
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        self._records[checksum] = (key, record)
+        return record
 
     def extract_project(self, stream: bytes, checksum: str) -> Path:
         """Checks and extracts the archive, all or nothing: projects/<checksum>/ appears (by one rename)
