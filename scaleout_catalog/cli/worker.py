@@ -101,12 +101,15 @@ def _install_signal_handlers(agent: Worker, drain_timeout: float) -> None:
         name = signal.Signals(signum).name
         running = len(agent.attempts)
         if agent.stopping:
-            say(f"received {name} again: stopping at once; running packages go back to the queue")
+            text = f"received {name} again: stopping at once; running packages go back to the queue"
         elif running:
-            say(f"received {name}: draining {running} running package{'s' if running != 1 else ''} "
-                f"(up to {drain_timeout:g} s); send {name} again to stop at once")
+            text = (f"received {name}: draining {running} running package{'s' if running != 1 else ''} "
+                    f"(up to {drain_timeout:g} s); send {name} again to stop at once")
         else:
-            say(f"received {name}: stopping (no package is running)")
+            text = f"received {name}: stopping (no package is running)"
+        # Written straight to fd 2, not through say(): the signal may arrive in the middle of a say()
+        # (rich is not re-entrant; a first print even imports modules), and a handler must not re-enter it.
+        os.write(2, (text + "\n").encode("utf-8", "replace"))
         agent.request_stop()
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
