@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 from ..catalog import Catalog
 from ..errors import CatalogConnectionError, CatalogError, CatalogNotInstalled, LeaseLost
-from ..models import ClaimedTask
+from ..models import ClaimedTask, TaskOutcome
 from ..project.archive import ArchiveError
 from ..runtime import launcher
 from ..runtime.child import PackageSpec
@@ -640,7 +640,7 @@ class Worker:
             self._forget(attempt)
         self.next_claim = min(self.next_claim, time.monotonic())
 
-    def _report(self, outcomes: list[tuple[uuid.UUID, uuid.UUID, int]]) -> list:
+    def _report(self, outcomes: list[tuple[uuid.UUID, uuid.UUID, int]]) -> list[TaskOutcome]:
         """The buffered messages and the outcomes in one call and one transaction (the messages first:
         a finished execution has its whole log). Where that cannot be, or the catalog refuses any of
         it (then nothing of it was stored), the messages go through the log shipper, which isolates a
