@@ -9,9 +9,10 @@ and as JSON (also written to --json). Measured, for JOBS no-op jobs:
 - enqueue, bulk: procrastinate batch_defer_async, pgqueuer enqueue(lists); ours
   catalog.create_and_start_executions (one call, set by set).
 - claim + complete: the peers' own in-process workers with no-op handlers, the best of several
-  settings: 1, 4, 8 or 16 procrastinate workers of concurrency 10, pgqueuer batch sizes 10, 50, 100; ours internal.pull_task and
-  internal.update_tasks_status in batches of 50, the best of 1, 2 and 8 claimers
-  (benchmarks/claim_throughput.py). Ours runs no handler at all here; see end to end below.
+  settings: 1, 4, 8 or 16 procrastinate workers of concurrency 10, pgqueuer batch sizes 10, 50, 100;
+  ours internal.pull_task and internal.update_tasks_status, the best of 1, 2 and 8 claimers in
+  batches of 50 and of 2 and 8 claimers in batches of 100 (benchmarks/claim_throughput.py). Ours
+  runs no handler at all here; see end to end below.
 - end to end (ours only): real `scaleout worker run` processes, each execution a package process
   (benchmarks/end_to_end.py), 1 and 2 workers; E2E_JOBS executions.
 - pickup latency, idle, one job at a time: peers from just before the enqueue call to the handler's
@@ -65,7 +66,7 @@ PEERS = SYSTEMS[:2]
 PROCRASTINATE_WORKERS = (1, 4, 8, 16)
 PROCRASTINATE_CONCURRENCY = 10
 PGQUEUER_BATCH = (10, 50, 100)
-OURS_CLAIMERS = (1, 2, 8)
+OURS_CLAIMS = ((1, 50), (2, 50), (8, 50), (2, 100), (8, 100))   # (claimers, batch size)
 
 
 # -- shared -------------------------------------------------------------------------------------------
@@ -451,16 +452,16 @@ def ours_idle(server: PgServer, seconds: float) -> dict:
 
 def run_ours(server: PgServer, args: argparse.Namespace, log: Callable[[str], None],
              settings: tuple[int, ...] | None = None) -> dict:
-    """One round of this catalog; `settings`: the claimer counts to try (default: OURS_CLAIMERS)."""
+    """One round of this catalog; `settings`: the (claimers, batch size) pairs to try (default: OURS_CLAIMS)."""
     result = ours_enqueue(server, args.jobs)
     log(f"ours: enqueue {result}")
     claims = []
-    for claimers in settings or OURS_CLAIMERS:
-        claims.append(claim_throughput.run(server, claimers, args.jobs, 50))
+    for claimers, batch in settings or OURS_CLAIMS:
+        claims.append(claim_throughput.run(server, claimers, args.jobs, batch))
         log(f"ours: claim {claims[-1]}")
     best = max(claims, key=lambda c: c["tasks_per_second"])
-    result.update(claim_complete_per_s=best["tasks_per_second"], best_setting=best["claimers"],
-                  claim_complete_setting=f"claimers {best['claimers']}, batch 50", claims=claims)
+    result.update(claim_complete_per_s=best["tasks_per_second"], best_setting=(best["claimers"], best["batch"]),
+                  claim_complete_setting=f"claimers {best['claimers']}, batch {best['batch']}", claims=claims)
     e2e = [end_to_end.throughput(server, n, args.e2e_jobs, args.slots) for n in (1, 2)]
     log(f"ours: end to end {e2e}")
     result.update(e2e_1_worker_per_s=e2e[0]["executions_per_second"],
