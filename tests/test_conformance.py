@@ -338,6 +338,19 @@ def _messages(task, *texts):
              "message_time": None, "message_type": 70, "message_source_type": 20, "message": m} for m in texts]
 
 
+def test_a_long_message_is_stored_whole(catalog):
+    """Up to the 64 Ki characters a worker keeps of one message, and beyond: nothing is cut on the way
+    (Babelfish's typed OPENJSON columns stop at 4000 characters; the T-SQL reads around them)."""
+    deploy_sample(catalog)
+    worker = register(catalog)
+    new_execution(catalog)
+    task = catalog.pull_task(worker)[0]
+    texts = ["z" * 70000, "y" * 1023, "x" * 65536 + " [a note]"]
+    catalog.append_operation_messages(worker, _messages(task, texts[0], texts[1]))
+    catalog.report_tasks(worker, _messages(task, texts[2]), [(task.task_id, task.lease_token, 5)])
+    assert [m.message for m in catalog.operation_messages(task.execution_id)] == texts
+
+
 def test_report_tasks_writes_messages_and_outcomes_in_one_call(catalog):
     deploy_sample(catalog)
     worker = register(catalog)

@@ -38,14 +38,18 @@ BEGIN
                   OR (x.[message_type] IS NOT NULL AND TRY_CONVERT(smallint, x.[message_type]) IS NULL)
                   OR (x.[message_source_type] IS NOT NULL AND TRY_CONVERT(smallint, x.[message_source_type]) IS NULL))
         EXEC [internal].[raise_error] 27101, N'The value for @Messages is not valid: lease_token and event_message_guid are uuids, message_time an ISO 8601 time, message_type and message_source_type small whole numbers. Nothing was written.';
+    -- The message text is read as OPENJSON's own value column (nvarchar(max)): Babelfish cuts a typed
+    -- nvarchar(max) column of OPENJSON ... WITH at 4000 characters. Scalars only (string, number, true or
+    -- false), as the typed column reads them; null, an object or an array is no message text.
     INSERT INTO @batch
     SELECT CONVERT(int, e.[key]), b.[lease_token], b.[event_message_guid], b.[message_time], b.[message_type],
-           b.[message_source_type], b.[message]
+           b.[message_source_type], m.[value]
     FROM OPENJSON(@Messages) AS e
     CROSS APPLY OPENJSON(e.[value]) WITH ([lease_token] uniqueidentifier '$.lease_token',
         [event_message_guid] uniqueidentifier '$.event_message_guid', [message_time] datetimeoffset(7) '$.message_time',
-        [message_type] smallint '$.message_type', [message_source_type] smallint '$.message_source_type',
-        [message] nvarchar(max) '$.message') AS b;
+        [message_type] smallint '$.message_type', [message_source_type] smallint '$.message_source_type') AS b
+    OUTER APPLY (SELECT f.[value] FROM OPENJSON(e.[value]) AS f
+                 WHERE f.[key] = N'message' AND f.[type] IN (1, 2, 3)) AS m;
     -- A NUL in a message: PostgreSQL cannot store one, so neither dialect does (one contract). SQL Server's
     -- OPENJSON decodes \u0000 into the character, found here in a binary collation (where NUL is not ignored).
     IF EXISTS (SELECT 1 FROM @batch WHERE CHARINDEX(NCHAR(0) COLLATE Latin1_General_BIN2, [message] COLLATE Latin1_General_BIN2) > 0)
