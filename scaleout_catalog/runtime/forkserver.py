@@ -106,13 +106,7 @@ class Server:
 
     def in_child(self) -> None:
         """In a process forked from the server: let go of the server's descriptors and signals."""
-        signal.set_wakeup_fd(-1)
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        self.selector.close()
-        self.sock.close()
-        os.close(self.wake_r)
-        os.close(self.wake_w)
+        _let_go(self.selector, self.sock, self.wake_r, self.wake_w)
         self.generations.close_all()
 
     def reply(self, message: tuple) -> None:
@@ -129,6 +123,18 @@ class Server:
             if not self.generations.reaped(pid):
                 # A package process of ours, or one orphaned by a generation that died (we are their subreaper).
                 self.reply(("exited", pid, os.waitstatus_to_exitcode(status)))
+
+
+def _let_go(selector: selectors.BaseSelector, sock: socket.socket, wake_r: int, wake_w: int) -> None:
+    """In a process just forked from the server or a generation: the parent's signal set-up back to the
+    defaults, and its selector, socket and wake-up pipe closed."""
+    signal.set_wakeup_fd(-1)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    selector.close()
+    sock.close()
+    os.close(wake_r)
+    os.close(wake_w)
 
 
 def _receive(sock: socket.socket) -> tuple[bytes, list[int]]:
@@ -404,13 +410,7 @@ def _run_generation(sock: socket.socket, project_dir: str, module: str) -> None:
             sock.send(json.dumps(message).encode())
 
         def in_child() -> None:
-            signal.set_wakeup_fd(-1)
-            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            selector.close()
-            sock.close()
-            os.close(wake_r)
-            os.close(wake_w)
+            _let_go(selector, sock, wake_r, wake_w)
             if spare is not None:
                 spare.sock.close()
 
@@ -456,7 +456,6 @@ def _run_generation(sock: socket.socket, project_dir: str, module: str) -> None:
                     os._exit(0)      # the server is gone: so are we, and our children with us
                 kind, *args = pickle.loads(message)
                 if kind == "spawn":
-                    pid = None
                     if spare is not None and spare.hand(args[1], fds):
                         pid, spare = spare.pid, None
                     else:
