@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..catalog import Catalog
-from ..errors import CatalogConnectionError, CatalogNotInstalled, LeaseLost
+from ..errors import CatalogConnectionError, CatalogError, CatalogNotInstalled, LeaseLost
 from ..models import ClaimedTask, TaskOutcome
 from ..project.archive import ArchiveError
 from ..runtime import launcher
@@ -649,12 +649,14 @@ class Worker:
         if batch is not None:
             try:
                 return self.catalog.report_tasks(self.worker_agent_id, batch, outcomes)
-            except BaseException as exc:
-                self.logs.put_back(batch)   # nothing of the call was stored (spooled by the caller if it raises)
-                if isinstance(exc, CatalogNotInstalled):    # a catalog before revision 0004
-                    self.combined_reports = False
-                elif not isinstance(exc, REFUSED):
-                    raise
+            except CatalogNotInstalled:     # a catalog before revision 0004
+                self.combined_reports = False
+                self.logs.put_back(batch)
+            except REFUSED:
+                self.logs.put_back(batch)
+            except (CatalogConnectionError, CatalogError):
+                self.logs.put_back(batch)   # spooled by the caller's handler if the database is away
+                raise
         self.logs.flush()
         return self.catalog.update_tasks_status(self.worker_agent_id, outcomes)
 
