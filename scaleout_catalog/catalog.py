@@ -402,6 +402,11 @@ class Catalog:
         rows = self.query("SELECT property_name, property_value FROM catalog.catalog_properties")
         return {r["property_name"]: r["property_value"] for r in rows}
 
+    def caller_roles(self) -> frozenset[str]:
+        """The catalog roles this login holds (catalog.caller_roles, revision 0005): what a user interface
+        may offer it. The procedures still decide every call."""
+        return frozenset(r["role_name"] for r in self.query("SELECT role_name FROM catalog.caller_roles"))
+
     def _read(self, cls: type, sql: str, **params: Any) -> list:
         return [from_row(cls, _normalise(r)) for r in self.query(sql, params)]
 

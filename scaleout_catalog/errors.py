@@ -249,7 +249,8 @@ VIEW_ROLES: dict[str, tuple[str, ...]] = {
     "catalog.worker_agents": _EXECUTOR,
     **{f"catalog.{name}": _READER for name in (
         "executions", "operations", "operation_messages", "execution_parameter_values", "folders", "projects",
-        "packages", "object_parameters", "tasks", "task_attempts", "catalog_properties", "master_properties")},
+        "packages", "object_parameters", "tasks", "task_attempts", "catalog_properties", "master_properties",
+        "caller_roles")},
 }
 PROCEDURE_ROLES: dict[str, tuple[str, ...]] = {
     **{f"catalog.{name}": _ADMIN for name in (

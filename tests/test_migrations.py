@@ -227,3 +227,17 @@ def test_a_catalog_at_0003_upgrades_in_place_keeps_its_data_and_downgrades_back(
         assert [o.status for o in outcomes] == [5]
         assert catalog.execution(running).status == 7
         assert [m.message for m in catalog.operation_messages(running)] == ["done"]
+
+
+def test_a_catalog_at_0004_upgrades_in_place_keeps_its_data_and_downgrades_back(pg_server):
+    """Revision 0005 on a working 0004 catalog: every row stays, a claimed task still reports, and the
+    manager's view of the caller's roles answers; a downgrade puts 0004's schema back exactly."""
+    from helpers import new_execution, register
+    with catalog_at(pg_server, "0004") as (engine, catalog, rows):
+        worker = register(catalog)
+        running = new_execution(catalog)
+        task = catalog.pull_task(worker)[0]
+        upgrade_keeping_rows(engine, catalog, rows)
+        assert "ssis_admin" in catalog.caller_roles()
+        assert [o.status for o in catalog.report_tasks(worker, [], [(task.task_id, task.lease_token, 5)])] == [5]
+        assert catalog.execution(running).status == 7

@@ -129,3 +129,12 @@ def test_admin_does_everything_and_norole_nothing(catalog, logins):
     denied(nobody.executions)
     denied(nobody.enable_worker_agent, worker)
     denied(nobody.update_worker_agent_status, uuid.uuid4(), "h")
+
+
+def test_each_login_sees_the_catalog_roles_it_holds(catalog, logins):
+    """catalog.caller_roles: what a user interface may offer a login (the procedures still decide)."""
+    for role in ("ssis_admin", "ssis_cluster_executor", "ssis_logreader"):
+        assert logins[role].caller_roles() == {role}, role
+    assert "ssis_admin" in catalog.caller_roles()      # the catalog's owner (a superuser, or dbo) is an admin
+    denied(logins["ssis_cluster_worker"].caller_roles)     # a worker's login reads no view
+    denied(logins[None].caller_roles)

@@ -111,7 +111,7 @@ def explain(exc: BaseException, meta: dict[str, Any]) -> tuple[str, str, int] | 
 _COMMANDS = {
     "cert": "cert:cert", "db": "db:db", "demo": "demo:demo", "deploy": "deploy:deploy", "execute": "executions:execute",
     "executions": "executions:executions", "folders": "objects:folders", "packages": "objects:packages",
-    "projects": "objects:projects", "worker": "worker:worker", "workers": "workers:workers",
+    "projects": "objects:projects", "web": "web:web", "worker": "worker:worker", "workers": "workers:workers",
 }
 
 

@@ -1,0 +1,6 @@
+-- scaleout_catalog, SQL Server: removes revision 0005.
+SET ANSI_NULLS ON;
+SET QUOTED_IDENTIFIER ON;
+GO
+DROP VIEW IF EXISTS [catalog].[caller_roles];
+GO
