@@ -407,6 +407,19 @@ class Catalog:
         may offer it. The procedures still decide every call."""
         return frozenset(r["role_name"] for r in self.query("SELECT role_name FROM catalog.caller_roles"))
 
+    def queue_summary(self) -> dict[str, Any]:
+        """One row: the queue, active executions, the last day's outcomes, the last hour's pickup times."""
+        return self.query("SELECT * FROM catalog.queue_summary")[0]
+
+    def worker_summary(self) -> dict[str, Any]:
+        """One row: workers online, offline and disabled, and the online task slots."""
+        return self.query("SELECT * FROM catalog.worker_summary")[0]
+
+    def execution_status_counts(self) -> dict[int, int]:
+        """Executions by status over the whole history."""
+        return {int(r["status"]): int(r["executions"])
+                for r in self.query("SELECT status, executions FROM catalog.execution_status_counts")}
+
     def _read(self, cls: type, sql: str, **params: Any) -> list:
         return [from_row(cls, _normalise(r)) for r in self.query(sql, params)]
 

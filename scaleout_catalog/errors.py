@@ -247,10 +247,11 @@ _READER = ("ssis_logreader", "ssis_cluster_executor", "ssis_admin")
 # privileged role first.
 VIEW_ROLES: dict[str, tuple[str, ...]] = {
     "catalog.worker_agents": _EXECUTOR,
+    "catalog.worker_summary": _EXECUTOR,
     **{f"catalog.{name}": _READER for name in (
         "executions", "operations", "operation_messages", "execution_parameter_values", "folders", "projects",
         "packages", "object_parameters", "tasks", "task_attempts", "catalog_properties", "master_properties",
-        "caller_roles")},
+        "caller_roles", "queue_summary", "execution_status_counts")},
 }
 PROCEDURE_ROLES: dict[str, tuple[str, ...]] = {
     **{f"catalog.{name}": _ADMIN for name in (

@@ -241,3 +241,57 @@ def test_the_manager_serves_https_with_a_certificate_from_scaleout_cert(pg_url, 
     finally:
         proc.terminate()
         proc.wait(15)
+
+
+def test_the_dashboard_shows_the_catalog_and_what_a_logreader_may_not_read_says_so(manager, catalog, logins):
+    from test_manager_views import _scene
+    _scene(catalog)
+    assert sign_in(manager, logins["ssis_admin"]).headers["location"] == "/"
+    assert manager.get("/").headers["location"] == "/dashboard"
+    page = manager.get("/dashboard")
+    assert page.status_code == 200
+    for stat, value in (("workers_online", 1), ("workers_offline", 1), ("workers_disabled", 1), ("queued_tasks", 1),
+                        ("failed_last_24_hours", 1), ("succeeded_last_24_hours", 1)):
+        assert re.search(rf'data-stat="{stat}"[^>]*>{value}<', page.text), stat
+    assert "WORKER_LEASE_SECONDS" in page.text
+    assert manager.get("/dashboard/cards").status_code == 200
+    manager.cookies.clear()
+    assert sign_in(manager, logins["ssis_logreader"]).status_code == 303
+    page = manager.get("/dashboard")
+    assert page.status_code == 200 and 'data-stat="queued_tasks"' in page.text
+    assert 'data-stat="workers_online"' not in page.text and "catalog.worker_summary" in page.text
+    assert 'href="/workers"' not in page.text
+
+
+def test_metrics_parse_and_match_the_catalog(manager, catalog):
+    from prometheus_client.parser import text_string_to_metric_families
+    from test_manager_views import _scene
+    _scene(catalog)
+    reply = manager.get("/metrics")
+    assert reply.status_code == 200 and reply.headers["content-type"].startswith("text/plain")
+    samples = {(s.name, tuple(sorted(s.labels.items()))): s.value
+               for family in text_string_to_metric_families(reply.text) for s in family.samples}
+    assert samples[("scaleout_catalog_up", ())] == 1
+    assert samples[("scaleout_queue_depth", ())] == 1
+    assert samples[("scaleout_running_tasks", ())] == 1
+    assert samples[("scaleout_task_slots_online", ())] == 6
+    assert {state: samples[("scaleout_workers", (("state", state),))] for state in ("online", "offline", "disabled")} \
+        == {"online": 1, "offline": 1, "disabled": 1}
+    counts = {}
+    for execution in catalog.executions():
+        counts[execution.status] = counts.get(execution.status, 0) + 1
+    names = {1: "created", 2: "running", 4: "failed", 5: "pending", 7: "succeeded", 3: "canceled"}
+    for code, name in names.items():
+        assert samples[("scaleout_executions", (("status", name),))] == counts.get(code, 0), name
+    assert samples[("scaleout_pickup_latency_seconds", (("stat", "max"),))] >= \
+        samples[("scaleout_pickup_latency_seconds", (("stat", "avg"),))] >= 0
+
+
+def test_metrics_say_when_the_catalog_is_away():
+    from prometheus_client.parser import text_string_to_metric_families
+    with TestClient(create_app("postgresql://nobody@127.0.0.1:1/none")) as client:
+        reply = client.get("/metrics")
+        assert reply.status_code == 200
+        families = {f.name: f for f in text_string_to_metric_families(reply.text)}
+        assert families["scaleout_catalog_up"].samples[0].value == 0
+        assert client.get("/readyz").status_code == 503

@@ -79,6 +79,10 @@ def test_an_admin_enables_a_new_worker_from_the_worker_manager(page, web, catalo
     row.locator("[data-state=enabled]", has_text="Disabled").wait_for()
     assert not catalog.worker_agent(worker_id).is_enabled
 
+    page.get_by_role("link", name="Dashboard").click()
+    page.locator("[data-stat=workers_disabled]", has_text="1").wait_for()
+    screenshot(page, "dashboard")
+
 
 @pytest.mark.parametrize("role", ["ssis_cluster_executor", "ssis_logreader"])
 def test_no_action_is_offered_without_ssis_admin(page, web, catalog, workers, logins, role):

@@ -22,7 +22,7 @@ from starlette.templating import Jinja2Templates
 
 from ..catalog import Catalog
 from ..connection import resolve_url
-from . import workers
+from . import dashboard, workers
 from .auth import SignInError, sign_in
 from .problems import describe
 from .sessions import IDLE_SECONDS, LIFETIME_SECONDS, Session, SessionStore
@@ -173,7 +173,7 @@ def create_app(url: str | None = None, *, secure_cookies: bool = False, idle_sec
         return response
 
     def home(request: Request) -> Response:
-        return RedirectResponse("/workers", status_code=303)
+        return RedirectResponse("/dashboard", status_code=303)
 
     def healthz(request: Request) -> Response:
         return PlainTextResponse("ok\n")
@@ -190,12 +190,18 @@ def create_app(url: str | None = None, *, secure_cookies: bool = False, idle_sec
                                      "run scaleout db upgrade\n", 503)
         return PlainTextResponse(f"ready: catalog revision {current}\n")
 
+    def metrics(request: Request) -> Response:
+        from .metrics import render
+        return Response(render(manager.service), media_type="text/plain; version=0.0.4; charset=utf-8")
+
     routes = [
         Route("/", routed(home), methods=["GET"]),
         Route("/signin", routed(signin, signed_in=False), methods=["GET", "POST"]),
         Route("/signout", routed(signout), methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", routed(readyz, signed_in=False), methods=["GET"]),
+        Route("/metrics", routed(metrics, signed_in=False), methods=["GET"]),
+        *dashboard.routes(manager, routed),
         *workers.routes(manager, routed),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]

@@ -13,3 +13,65 @@ FROM (VALUES (CONVERT(nvarchar(128), N'ssis_admin')), (N'ssis_cluster_executor')
 WHERE IS_MEMBER(r.[role_name]) = 1
    OR (r.[role_name] = N'ssis_admin' AND (IS_MEMBER(N'db_owner') = 1 OR IS_SRVROLEMEMBER(N'sysadmin') = 1));
 GO
+-- The Dashboard's queue and executions, in one row: what is waiting and for how long, what runs, how
+-- the last day ended, and how long the last hour's executions waited for a worker (start_execution to
+-- the first claim). Each part reads an index: the hot queue, active statuses, end and start times.
+CREATE VIEW [catalog].[queue_summary]
+AS
+SELECT q.[queued_tasks], q.[oldest_queued_seconds], q.[running_tasks],
+       a.[pending_executions], a.[running_executions], a.[stopping_executions],
+       d.[succeeded_last_24_hours], d.[failed_last_24_hours], d.[canceled_last_24_hours],
+       d.[ended_unexpectedly_last_24_hours],
+       h.[started_last_hour], h.[pickup_avg_ms_last_hour], h.[pickup_max_ms_last_hour]
+FROM (SELECT CONVERT(int, COALESCE(SUM(CASE WHEN t.[status] = 1 THEN 1 ELSE 0 END), 0)) AS [queued_tasks],
+             CONVERT(float, COALESCE(DATEDIFF_BIG(millisecond,
+                 MIN(CASE WHEN t.[status] = 1 THEN t.[ready_for_dispatch_time] END), SYSDATETIMEOFFSET()), 0)) / 1000.0
+                 AS [oldest_queued_seconds],
+             CONVERT(int, COALESCE(SUM(CASE WHEN t.[status] = 2 THEN 1 ELSE 0 END), 0)) AS [running_tasks]
+      FROM [internal].[tasks] AS t) AS q
+CROSS JOIN (
+      SELECT CONVERT(int, COALESCE(SUM(CASE WHEN o.[status] = 5 THEN 1 ELSE 0 END), 0)) AS [pending_executions],
+             CONVERT(int, COALESCE(SUM(CASE WHEN o.[status] = 2 THEN 1 ELSE 0 END), 0)) AS [running_executions],
+             CONVERT(int, COALESCE(SUM(CASE WHEN o.[status] = 8 THEN 1 ELSE 0 END), 0)) AS [stopping_executions]
+      FROM [internal].[operations] AS o
+      WHERE o.[status] IN (2, 5, 8) AND o.[operation_type] = 200) AS a
+CROSS JOIN (
+      SELECT CONVERT(int, COALESCE(SUM(CASE WHEN o.[status] = 7 THEN 1 ELSE 0 END), 0)) AS [succeeded_last_24_hours],
+             CONVERT(int, COALESCE(SUM(CASE WHEN o.[status] = 4 THEN 1 ELSE 0 END), 0)) AS [failed_last_24_hours],
+             CONVERT(int, COALESCE(SUM(CASE WHEN o.[status] = 3 THEN 1 ELSE 0 END), 0)) AS [canceled_last_24_hours],
+             CONVERT(int, COALESCE(SUM(CASE WHEN o.[status] = 6 THEN 1 ELSE 0 END), 0)) AS [ended_unexpectedly_last_24_hours]
+      FROM [internal].[operations] AS o
+      WHERE o.[end_time] >= DATEADD(hour, -24, SYSDATETIMEOFFSET()) AND o.[operation_type] = 200) AS d
+CROSS JOIN (
+      SELECT CONVERT(int, COUNT(*)) AS [started_last_hour],
+             AVG(CONVERT(float, DATEDIFF_BIG(microsecond, o.[start_time], p.[claimed_time])) / 1000.0) AS [pickup_avg_ms_last_hour],
+             MAX(CONVERT(float, DATEDIFF_BIG(microsecond, o.[start_time], p.[claimed_time])) / 1000.0) AS [pickup_max_ms_last_hour]
+      FROM [internal].[operations] AS o
+      LEFT JOIN [internal].[task_attempts] AS p ON p.[execution_id] = o.[operation_id] AND p.[attempt] = 1
+      WHERE o.[start_time] >= DATEADD(hour, -1, SYSDATETIMEOFFSET()) AND o.[operation_type] = 200) AS h;
+GO
+-- The Dashboard's workers, in one row: enabled and online, enabled but offline, disabled; the task
+-- slots of the online ones and how many are in use.
+CREATE VIEW [catalog].[worker_summary]
+AS
+SELECT CONVERT(int, COALESCE(SUM(CASE WHEN w.[is_enabled] = 1 AND w.[online] = 1 THEN 1 ELSE 0 END), 0)) AS [workers_online],
+       CONVERT(int, COALESCE(SUM(CASE WHEN w.[is_enabled] = 1 AND w.[online] = 0 THEN 1 ELSE 0 END), 0)) AS [workers_offline],
+       CONVERT(int, COALESCE(SUM(CASE WHEN w.[is_enabled] = 0 THEN 1 ELSE 0 END), 0)) AS [workers_disabled],
+       CONVERT(int, COALESCE(SUM(CASE WHEN w.[is_enabled] = 1 AND w.[online] = 1 THEN w.[max_tasks] ELSE 0 END), 0))
+           AS [task_slots_online],
+       CONVERT(int, (SELECT COUNT(*) FROM [internal].[tasks] AS t WHERE t.[status] = 2)) AS [running_tasks]
+FROM (SELECT wa.[is_enabled], wa.[max_tasks],
+             CASE WHEN wa.[last_online_time] >= DATEADD(second,
+                      -(SELECT CONVERT(int, p.[property_value]) FROM [internal].[catalog_properties] AS p
+                        WHERE p.[property_name] = N'WORKER_ONLINE_WINDOW_SECONDS'), SYSDATETIMEOFFSET())
+                  THEN 1 ELSE 0 END AS [online]
+      FROM [internal].[worker_agents] AS wa) AS w;
+GO
+-- Executions by status over the whole history (for /metrics; an index-only count).
+CREATE VIEW [catalog].[execution_status_counts]
+AS
+SELECT o.[status], CONVERT(bigint, COUNT(*)) AS [executions]
+FROM [internal].[operations] AS o
+WHERE o.[operation_type] = 200
+GROUP BY o.[status];
+GO

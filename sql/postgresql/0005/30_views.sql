@@ -12,3 +12,58 @@ WHERE pg_catalog.pg_has_role(session_user, r.role_name, 'MEMBER')
           EXISTS (SELECT 1 FROM pg_catalog.pg_roles AS a WHERE a.rolname = session_user AND a.rolsuper)
           OR EXISTS (SELECT 1 FROM pg_catalog.pg_namespace AS n
                      WHERE n.nspname = 'internal' AND pg_catalog.pg_has_role(session_user, n.nspowner, 'MEMBER'))));
+
+-- The Dashboard's queue and executions, in one row: what is waiting and for how long, what runs, how
+-- the last day ended, and how long the last hour's executions waited for a worker (start_execution to
+-- the first claim). Each part reads an index: the hot queue, active statuses, end and start times.
+CREATE VIEW catalog.queue_summary AS
+SELECT q.queued_tasks, q.oldest_queued_seconds, q.running_tasks,
+       a.pending_executions, a.running_executions, a.stopping_executions,
+       d.succeeded_last_24_hours, d.failed_last_24_hours, d.canceled_last_24_hours, d.ended_unexpectedly_last_24_hours,
+       h.started_last_hour, h.pickup_avg_ms_last_hour, h.pickup_max_ms_last_hour
+FROM (SELECT count(*) FILTER (WHERE t.status = 1)::integer AS queued_tasks,
+             coalesce(extract(epoch FROM now() - min(t.ready_for_dispatch_time) FILTER (WHERE t.status = 1)), 0)::float8
+                 AS oldest_queued_seconds,
+             count(*) FILTER (WHERE t.status = 2)::integer AS running_tasks
+      FROM internal.tasks AS t) AS q
+CROSS JOIN (
+      SELECT count(*) FILTER (WHERE o.status = 5)::integer AS pending_executions,
+             count(*) FILTER (WHERE o.status = 2)::integer AS running_executions,
+             count(*) FILTER (WHERE o.status = 8)::integer AS stopping_executions
+      FROM internal.operations AS o
+      WHERE o.status IN (2, 5, 8) AND o.operation_type = 200) AS a
+CROSS JOIN (
+      SELECT count(*) FILTER (WHERE o.status = 7)::integer AS succeeded_last_24_hours,
+             count(*) FILTER (WHERE o.status = 4)::integer AS failed_last_24_hours,
+             count(*) FILTER (WHERE o.status = 3)::integer AS canceled_last_24_hours,
+             count(*) FILTER (WHERE o.status = 6)::integer AS ended_unexpectedly_last_24_hours
+      FROM internal.operations AS o
+      WHERE o.end_time >= now() - interval '24 hours' AND o.operation_type = 200) AS d
+CROSS JOIN (
+      SELECT count(*)::integer AS started_last_hour,
+             avg(extract(epoch FROM p.claimed_time - o.start_time) * 1000)::float8 AS pickup_avg_ms_last_hour,
+             max(extract(epoch FROM p.claimed_time - o.start_time) * 1000)::float8 AS pickup_max_ms_last_hour
+      FROM internal.operations AS o
+      LEFT JOIN internal.task_attempts AS p ON p.execution_id = o.operation_id AND p.attempt = 1
+      WHERE o.start_time >= now() - interval '1 hour' AND o.operation_type = 200) AS h;
+
+-- The Dashboard's workers, in one row: enabled and online, enabled but offline, disabled; the task
+-- slots of the online ones and how many are in use.
+CREATE VIEW catalog.worker_summary AS
+SELECT count(*) FILTER (WHERE w.is_enabled AND w.online)::integer AS workers_online,
+       count(*) FILTER (WHERE w.is_enabled AND NOT w.online)::integer AS workers_offline,
+       count(*) FILTER (WHERE NOT w.is_enabled)::integer AS workers_disabled,
+       coalesce(sum(w.max_tasks) FILTER (WHERE w.is_enabled AND w.online), 0)::integer AS task_slots_online,
+       (SELECT count(*) FROM internal.tasks AS t WHERE t.status = 2)::integer AS running_tasks
+FROM (SELECT wa.is_enabled, wa.max_tasks,
+             wa.last_online_time >= now() - make_interval(secs => (
+                 SELECT p.property_value::integer FROM internal.catalog_properties AS p
+                 WHERE p.property_name = 'WORKER_ONLINE_WINDOW_SECONDS')) AS online
+      FROM internal.worker_agents AS wa) AS w;
+
+-- Executions by status over the whole history (for /metrics; an index-only count).
+CREATE VIEW catalog.execution_status_counts AS
+SELECT o.status, count(*)::bigint AS executions
+FROM internal.operations AS o
+WHERE o.operation_type = 200
+GROUP BY o.status;

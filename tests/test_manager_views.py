@@ -1,0 +1,57 @@
+"""The web manager's views in both dialects: catalog.queue_summary, catalog.worker_summary and
+catalog.execution_status_counts, each checked against the catalog's own rows."""
+from __future__ import annotations
+
+from helpers import deploy_sample, new_execution, register
+
+
+def _scene(catalog) -> dict:
+    """Two enabled workers (one silent past the online window), one disabled; one execution of each fate."""
+    deploy_sample(catalog)
+    online = register(catalog, "m1", max_tasks=6)
+    register(catalog, "m2", enabled=False)
+    silent = register(catalog, "m3", max_tasks=3)
+    window = {"postgresql": "UPDATE internal.worker_agents SET last_online_time = now() - interval '1 hour' "
+                            "WHERE worker_agent_id = %s",
+              "mssql": "UPDATE internal.worker_agents SET last_online_time = DATEADD(hour, -1, SYSDATETIMEOFFSET()) "
+                       "WHERE worker_agent_id = ?"}[catalog.dialect]
+    with catalog.engine.begin() as conn:
+        conn.exec_driver_sql(window, (str(silent),))
+    succeeded, failed, running = (new_execution(catalog) for _ in range(3))
+    tasks = {t.execution_id: t for t in catalog.pull_task(online, 3)}
+    catalog.update_task_status(online, tasks[succeeded].task_id, tasks[succeeded].lease_token, 5)
+    catalog.update_task_status(online, tasks[failed].task_id, tasks[failed].lease_token, 4)
+    queued = new_execution(catalog)
+    created = new_execution(catalog, start=False)
+    return {"online": online, "succeeded": succeeded, "failed": failed, "running": running, "queued": queued,
+            "created": created}
+
+
+def test_the_summaries_count_what_the_catalog_holds(catalog):
+    scene = _scene(catalog)
+    queue = catalog.queue_summary()
+    assert (queue["queued_tasks"], queue["running_tasks"]) == (1, 1)
+    assert 0 <= queue["oldest_queued_seconds"] < 60
+    assert (queue["pending_executions"], queue["running_executions"], queue["stopping_executions"]) == (1, 1, 0)
+    assert (queue["succeeded_last_24_hours"], queue["failed_last_24_hours"], queue["canceled_last_24_hours"],
+            queue["ended_unexpectedly_last_24_hours"]) == (1, 1, 0, 0)
+    assert queue["started_last_hour"] == 4
+    assert 0 <= queue["pickup_avg_ms_last_hour"] <= queue["pickup_max_ms_last_hour"] < 60_000
+
+    workers = catalog.worker_summary()
+    assert workers == {"workers_online": 1, "workers_offline": 1, "workers_disabled": 1, "task_slots_online": 6,
+                       "running_tasks": 1}
+
+    by_status = {}
+    for execution in catalog.executions():
+        by_status[execution.status] = by_status.get(execution.status, 0) + 1
+    assert catalog.execution_status_counts() == by_status == {7: 1, 4: 1, 2: 1, 5: 1, 1: 1}
+    assert scene["created"] in {e.execution_id for e in catalog.executions() if e.status == 1}
+
+
+def test_an_empty_catalog_summarises_to_zeros(catalog):
+    queue = catalog.queue_summary()
+    assert queue["queued_tasks"] == queue["started_last_hour"] == 0 and queue["oldest_queued_seconds"] == 0
+    assert queue["pickup_avg_ms_last_hour"] is None
+    assert catalog.worker_summary()["workers_online"] == 0
+    assert catalog.execution_status_counts() == {}
