@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import json
 import random
+import re
 import time
 from datetime import datetime
 from typing import Any, Iterable, Iterator, Mapping, Sequence
@@ -358,6 +359,57 @@ class Catalog:
         params = {"limit": int(limit), "status": status, "before": before}
         return self._read(models.Execution, sql, **{k: v for k, v in params.items() if v is not None})
 
+    def search_executions(self, *, limit: int = 50, before: int | None = None, status: int | None = None,
+                          folder_name: str | None = None, project_name: str | None = None,
+                          package_name: str | None = None, worker_agent_id: UUID | str | None = None,
+                          started_from: datetime | None = None, started_until: datetime | None = None,
+                          text: str | None = None) -> list[models.Execution]:
+        """All Executions, filtered: newest first, `limit` a page, `before` the next page (a keyset on
+        execution_id); `text` is found in the folder, project, package or caller name (any case)."""
+        filters = {"status = :status": status, "folder_name = :folder": folder_name,
+                   "project_name = :project": project_name, "package_name = :package": package_name,
+                   "worker_agent_id = :worker": str(worker_agent_id) if worker_agent_id else None,
+                   "start_time >= :started_from": started_from, "start_time < :started_until": started_until,
+                   "execution_id < :before": before}
+        where = [clause for clause, value in filters.items() if value is not None]
+        params: dict[str, Any] = {"limit": int(limit), "status": status, "folder": folder_name, "project": project_name,
+                                  "package": package_name, "worker": filters["worker_agent_id = :worker"],
+                                  "started_from": started_from, "started_until": started_until, "before": before}
+        if text:
+            pattern = "%" + re.sub(r"([\\%_\[])", r"\\\1", text.lower()) + "%"
+            where.append("(" + " OR ".join(f"LOWER({c}) LIKE :text ESCAPE '\\'" for c in
+                                           ("folder_name", "project_name", "package_name", "caller_name")) + ")")
+            params["text"] = pattern
+        condition = f"WHERE {' AND '.join(where)} " if where else ""
+        top, tail = ("TOP (:limit) ", "") if self.dialect == "mssql" else ("", " LIMIT :limit")
+        sql = f"SELECT {top}* FROM catalog.executions {condition}ORDER BY execution_id DESC{tail}"
+        return self._read(models.Execution, sql, **{k: v for k, v in params.items() if v is not None})
+
+    def operation_messages_after(self, operation_id: int, after: int = 0, limit: int = 1000) -> list[models.OperationMessage]:
+        """An operation's messages with operation_message_id above `after`, oldest first, at most `limit`."""
+        top, tail = ("TOP (:limit) ", "") if self.dialect == "mssql" else ("", " LIMIT :limit")
+        return self._read(models.OperationMessage,
+                          f"SELECT {top}* FROM catalog.operation_messages WHERE operation_id = :id "
+                          f"AND operation_message_id > :after ORDER BY operation_message_id{tail}",
+                          id=operation_id, after=after, limit=int(limit))
+
+    def first_error(self, operation_id: int) -> models.OperationMessage | None:
+        """An operation's first error message (message_type 120), or None."""
+        top, tail = ("TOP (1) ", "") if self.dialect == "mssql" else ("", " LIMIT 1")
+        rows = self._read(models.OperationMessage,
+                          f"SELECT {top}* FROM catalog.operation_messages WHERE operation_id = :id "
+                          f"AND message_type = 120 ORDER BY operation_message_id{tail}", id=operation_id)
+        return rows[0] if rows else None
+
+    def recent_runs(self, folder_name: str, project_name: str, package_name: str,
+                    limit: int = 20) -> list[models.Execution]:
+        """The package's newest succeeded executions (for its usual duration)."""
+        top, tail = ("TOP (:limit) ", "") if self.dialect == "mssql" else ("", " LIMIT :limit")
+        return self._read(models.Execution,
+                          f"SELECT {top}* FROM catalog.executions WHERE folder_name = :folder AND project_name = :project "
+                          f"AND package_name = :package AND status = 7 ORDER BY execution_id DESC{tail}",
+                          folder=folder_name, project=project_name, package=package_name, limit=int(limit))
+
     def execution(self, execution_id: int) -> models.Execution | None:
         rows = self.executions(execution_id)
         return rows[0] if rows else None
@@ -389,7 +441,8 @@ class Catalog:
     def object_parameters(self, folder_name: str, project_name: str) -> list[dict[str, Any]]:
         """The deployed parameters of a project's current version (project- and package-level)."""
         return self.query(
-            "SELECT op.object_type, op.object_name, op.parameter_name, op.data_type, op.required, op.sensitive "
+            "SELECT op.object_type, op.object_name, op.parameter_name, op.data_type, op.required, op.sensitive, "
+            "op.design_default_value "
             "FROM catalog.object_parameters AS op JOIN catalog.projects AS p ON p.project_id = op.project_id "
             "JOIN catalog.folders AS f ON f.id = p.folder_id WHERE f.name = :folder AND p.name = :project",
             {"folder": folder_name, "project": project_name})

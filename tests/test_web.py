@@ -42,7 +42,7 @@ def sign_in(client: TestClient, catalog, **extra) -> "object":
 
 
 def csrf(client: TestClient) -> str:
-    page = client.get("/workers")
+    page = client.get("/dashboard")
     return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from web_server import CHROMIUM, WebServer, screenshot
-from workers import wait_until
+from workers import FOLDER, PROJECT, deploy_test_project, wait_until
 from test_roles import logins  # noqa: F401  (the fixture: one login per role, and one in none)
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
@@ -79,7 +80,7 @@ def test_an_admin_enables_a_new_worker_from_the_worker_manager(page, web, catalo
     row.locator("[data-state=enabled]", has_text="Disabled").wait_for()
     assert not catalog.worker_agent(worker_id).is_enabled
 
-    page.get_by_role("link", name="Dashboard").click()
+    page.get_by_role("navigation").get_by_role("link", name="Dashboard").click()
     page.locator("[data-stat=workers_disabled]", has_text="1").wait_for()
     screenshot(page, "dashboard")
 
@@ -96,3 +97,66 @@ def test_no_action_is_offered_without_ssis_admin(page, web, catalog, workers, lo
     else:
         page.locator(f"#worker-{worker.worker_agent_id}").wait_for()
     screenshot(page, f"worker-manager-{role}")
+
+
+def settled(page) -> None:
+    """Waits until htmx has swapped in and settled its last response (a change before that is lost)."""
+    page.locator(".htmx-request, .htmx-swapping, .htmx-settling").first.wait_for(state="detached")
+
+
+def pick(page, package: str) -> None:
+    page.get_by_role("navigation").get_by_role("link", name="Execute Package").click()
+    for label, value in (("Folder", FOLDER), ("Project", PROJECT), ("Package", package)):
+        page.get_by_label(label).select_option(value)
+        page.locator(f"select[name={label.lower()}] option[selected]", has_text=value).wait_for(state="attached")
+        settled(page)
+
+
+def execute(page, web, package: str, **parameters: str) -> int:
+    """Execute Package in Scale Out, through the form; returns the execution id the overview shows."""
+    pick(page, package)
+    for name, value in parameters.items():
+        page.locator(f"input[name='param:30:{name}']").fill(value)
+    page.get_by_role("button", name="Start").click()
+    page.wait_for_url(f"{web.base}/executions/*")
+    return int(page.url.rsplit("/", 1)[1])
+
+
+def test_execute_package_and_watch_it_live(page, web, catalog, workers, logins):
+    deploy_test_project(catalog)
+    worker = workers.start("w1")
+    wait_until(lambda: catalog.worker_agent(worker.worker_agent_id), 30, "the worker to register")
+    sign_in(page, web, logins["ssis_admin"])
+    page.locator(f"#worker-{worker.worker_agent_id}").get_by_role("button", name="Enable").click()
+    page.locator(f"#worker-{worker.worker_agent_id} [data-state=enabled]", has_text="Enabled").wait_for()
+
+    pick(page, "hello")
+    page.locator("input[name='param:30:Lines']").fill("4")
+    screenshot(page, "execute-package")
+    page.get_by_role("button", name="Start").click()
+    page.wait_for_url(f"{web.base}/executions/*")
+    execution_id = int(page.url.rsplit("/", 1)[1])
+    # No reload: the status and the messages arrive over the page's event stream.
+    page.locator("[data-status='7']").wait_for(timeout=60_000)
+    page.locator("#messages", has_text="line 4 of 4").wait_for()
+    page.locator("#messages", has_text="from a subprocess").wait_for()
+    assert catalog.execution(execution_id).status == 7
+    screenshot(page, "execution-succeeded")
+
+    failed_id = execute(page, web, "fail")
+    page.locator("[data-error]", has_text="this package always fails").wait_for(timeout=60_000)
+    assert catalog.execution(failed_id).status == 4
+    screenshot(page, "execution-failed")
+
+    long_id = execute(page, web, "sleep", Seconds="120", Interval="0.2")
+    page.locator("#messages", has_text="tick 2").wait_for(timeout=60_000)
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Stop").click()
+    page.locator("[data-status='3']").wait_for(timeout=60_000)
+    assert catalog.execution(long_id).status == 3
+
+    page.get_by_role("navigation").get_by_role("link", name="All Executions").click()
+    page.locator(f"[data-execution='{failed_id}']").wait_for()
+    page.get_by_label("Status").select_option("failed")
+    expect(page.locator("[data-execution]")).to_have_count(1)
+    screenshot(page, "all-executions")

@@ -14,6 +14,7 @@ from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -22,7 +23,7 @@ from starlette.templating import Jinja2Templates
 
 from ..catalog import Catalog
 from ..connection import resolve_url
-from . import dashboard, workers
+from . import dashboard, execute, executions, present, workers
 from .auth import SignInError, sign_in
 from .problems import describe
 from .sessions import IDLE_SECONDS, LIFETIME_SECONDS, Session, SessionStore
@@ -47,6 +48,7 @@ class Manager:
         self.secure_cookies = secure_cookies
         self.sessions = SessionStore(idle_seconds, lifetime_seconds)
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
+        present.install(self.templates.env)
         self._service: Catalog | None = None
 
     @property
@@ -124,10 +126,14 @@ def create_app(url: str | None = None, *, secure_cookies: bool = False, idle_sec
 
     async def with_form(request: Request) -> None:
         """Reads a POST's form before the (threaded) endpoint runs; bounded in size by Starlette."""
-        request.state.form = {}
+        request.state.form, request.state.form_lists = {}, {}
         if request.method == "POST":
-            form = await request.form(max_files=0, max_fields=50)
+            try:
+                form = await request.form(max_files=0, max_fields=500)
+            except Exception:  # noqa: BLE001  (a body that is no form, or too large a one)
+                raise HTTPException(400, "The request's form could not be read.") from None
             request.state.form = {k: v for k, v in form.items() if isinstance(v, str)}
+            request.state.form_lists = {k: [v for v in form.getlist(k) if isinstance(v, str)] for k in form.keys()}
 
     def routed(endpoint: Callable[[Request], Response], signed_in: bool = True) -> Callable:
         from starlette.concurrency import run_in_threadpool
@@ -203,6 +209,8 @@ def create_app(url: str | None = None, *, secure_cookies: bool = False, idle_sec
         Route("/metrics", routed(metrics, signed_in=False), methods=["GET"]),
         *dashboard.routes(manager, routed),
         *workers.routes(manager, routed),
+        *executions.routes(manager, routed),
+        *execute.routes(manager, routed),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
 

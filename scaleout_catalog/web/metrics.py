@@ -9,10 +9,9 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from ..catalog import Catalog
+from ..models import STATUS_NAMES
 
 log = logging.getLogger("scaleout.web")
-STATUS_NAMES = {1: "created", 2: "running", 3: "canceled", 4: "failed", 5: "pending", 6: "ended_unexpectedly",
-                7: "succeeded", 8: "stopping", 9: "completed"}     # SSIS's execution status codes
 
 
 class CatalogCollector(Collector):
@@ -54,7 +53,7 @@ class CatalogCollector(Collector):
         yield states
         executions = GaugeMetricFamily("scaleout_executions", "Executions in the catalog by status", labels=["status"])
         for code, name in STATUS_NAMES.items():
-            executions.add_metric([name], float(by_status.get(code, 0)))
+            executions.add_metric([name.replace(" ", "_")], float(by_status.get(code, 0)))
         yield executions
 
 

@@ -1,0 +1,156 @@
+"""All Executions, the execution overview, its live stream, stop, run again and Execute Package, over
+HTTP on every backend; each refusal by the catalog changes nothing."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import uuid
+
+from helpers import FOLDER, PACKAGE, PROJECT, deploy_sample, new_execution, register, snapshot
+from test_roles import logins  # noqa: F401
+from test_web import csrf, manager, sign_in  # noqa: F401  (fixtures and helpers)
+
+
+@pytest.fixture
+def admin(manager, catalog, logins):
+    deploy_sample(catalog)
+    assert sign_in(manager, logins["ssis_admin"]).status_code == 303
+    return manager
+
+
+def ids(page_text: str) -> list[int]:
+    return [int(i) for i in re.findall(r'data-execution="(\d+)"', page_text)]
+
+
+def test_all_executions_filters_and_pages_in_the_database(admin, catalog):
+    made = [new_execution(catalog, package="package2", start=i % 2 == 0) for i in range(55)]
+    page = admin.get("/executions")
+    assert page.status_code == 200 and ids(page.text) == sorted(made, reverse=True)[:50]
+    older = re.search(r'href="/executions\?([^"]*before=\d+[^"]*)"', page.text).group(1).replace("&amp;", "&")
+    assert ids(admin.get(f"/executions/rows?{older}").text) == sorted(made, reverse=True)[50:]
+    pending = admin.get("/executions/rows?status=5").text
+    assert set(ids(pending)) == set(made[0::2][-50:]) and "badge" in pending
+    assert ids(admin.get("/executions/rows?package=package1").text) == []
+    assert len(ids(admin.get("/executions/rows?q=PACKAGE2").text)) == 50      # any case
+    assert ids(admin.get("/executions/rows?q=pack%25ge2").text) == []          # % is a character, not a wildcard
+    assert ids(admin.get("/executions/rows?q=pack_ge2").text) == []
+    assert len(ids(admin.get(f"/executions/rows?folder={FOLDER}&project={PROJECT}").text)) == 50
+    assert ids(admin.get("/executions/rows?from=2999-01-01T00:00").text) == []
+    for bad, why in (("status=99", "status must be from 1 to 9"), ("worker=nope", "WorkerAgentId"),
+                     ("from=yesterday", "date and time"), ("before=-1", "before must be"),
+                     ("q=" + "x" * 300, "at most 200"), ("folder=a%00b", "NUL")):
+        refused = admin.get(f"/executions/rows?{bad}", headers={"HX-Request": "true"})
+        assert refused.status_code == 400 and why in refused.text, bad
+
+
+def test_the_overview_masks_sensitive_values_and_names_its_attempts(admin, catalog):
+    worker = register(catalog)
+    execution_id = catalog.create_execution(FOLDER, PROJECT, PACKAGE)
+    catalog.set_execution_parameter_value(execution_id, 30, "ApiKey", "top-secret-key")
+    catalog.set_execution_parameter_value(execution_id, 30, "RowCount", 42)
+    catalog.start_execution(execution_id)
+    task = catalog.pull_task(worker)[0]
+    catalog.append_operation_messages(worker, [{"lease_token": str(task.lease_token), "message_type": 120,
+                                                "event_message_guid": str(uuid.uuid4()),
+                                                "message": "<b>boom</b> in row 7"}])
+    catalog.update_task_status(worker, task.task_id, task.lease_token, 4)
+    page = admin.get(f"/executions/{execution_id}")
+    assert page.status_code == 200
+    assert "top-secret-key" not in page.text and "(sensitive)" in page.text and ">42<" in page.text
+    assert "data-error" in page.text and "&lt;b&gt;boom&lt;/b&gt; in row 7" in page.text
+    assert 'data-status="4"' in page.text and "Run again" in page.text
+    assert admin.get("/executions/999999999").status_code == 404
+
+
+def test_the_stream_sends_messages_status_and_the_end(admin, catalog):
+    worker = register(catalog)
+    execution_id = new_execution(catalog, package="package2")
+    task = catalog.pull_task(worker)[0]
+    catalog.append_operation_messages(worker, [{"lease_token": str(task.lease_token), "message_type": 70,
+                                                "event_message_guid": str(uuid.uuid4()),
+                                                "message": f"line {i}"} for i in range(3)])
+    catalog.update_task_status(worker, task.task_id, task.lease_token, 5)
+    first = catalog.operation_messages(execution_id)[0].operation_message_id
+    body = admin.get(f"/executions/{execution_id}/stream?after={first}&status=2").text
+    events = re.findall(r"^event: (\w+)$", body, re.M)
+    assert events == ["messages", "status", "done"]
+    assert "line 0" not in body and "line 1" in body and "line 2" in body and 'data-status="7"' in body
+    again = admin.get(f"/executions/{execution_id}/stream", headers={"Last-Event-ID": "999999999"}).text
+    assert re.findall(r"^event: (\w+)$", again, re.M) == ["status", "done"]
+
+
+def test_stop_and_run_again(admin, catalog):
+    worker = register(catalog)
+    running = catalog.create_execution(FOLDER, PROJECT, PACKAGE)
+    catalog.set_execution_parameter_value(running, 30, "ApiKey", "k")
+    catalog.set_execution_parameter_value(running, 30, "RowCount", 7)
+    catalog.start_execution(running, retry_count=2)
+    task = catalog.pull_task(worker)[0]
+    token = csrf(admin)
+    stopped = admin.post(f"/executions/{running}/stop", headers={"X-CSRF-Token": token, "HX-Request": "true"})
+    assert stopped.status_code == 200 and "Stop requested" in stopped.text
+    assert catalog.execution(running).status == 8
+    again = admin.post(f"/executions/{running}/stop", headers={"X-CSRF-Token": token, "HX-Request": "true"})
+    assert again.status_code == 400 and "already stopping" in again.text
+    catalog.update_task_status(worker, task.task_id, task.lease_token, 6)
+    assert catalog.execution(running).status == 3
+
+    before = snapshot(catalog)   # ApiKey is sensitive and required: not copied, so the start is refused
+    refused = admin.post(f"/executions/{running}/rerun", data={"csrf_token": token})
+    assert refused.status_code == 400 and "ApiKey" in refused.text
+    assert snapshot(catalog) == before
+
+    plain = new_execution(catalog, package="package2")
+    t = catalog.pull_task(worker)[0]
+    catalog.update_task_status(worker, t.task_id, t.lease_token, 5)
+    rerun = admin.post(f"/executions/{plain}/rerun", data={"csrf_token": token})
+    assert rerun.status_code == 303
+    new_id = int(rerun.headers["location"].rsplit("/", 1)[1])
+    assert new_id > plain and catalog.execution(new_id).status == 5
+
+
+def test_execute_package_starts_it_and_a_refusal_leaves_nothing(admin, catalog):
+    worker = register(catalog)
+    token = csrf(admin)
+    form = admin.get(f"/execute?folder={FOLDER}&project={PROJECT}&package={PACKAGE}")
+    assert form.status_code == 200 and "param:30:ApiKey" in form.text and 'type="password"' in form.text
+    before = snapshot(catalog)
+    fields = {"csrf_token": token, "folder": FOLDER, "project": PROJECT, "package": PACKAGE,
+              "param:30:ApiKey": "k", "param:30:RowCount": "not a number", "retry_count": "1"}
+    refused = admin.post("/execute", data=fields)
+    assert refused.status_code == 400 and "RowCount" in refused.text and "not a number" in refused.text
+    assert snapshot(catalog) == before
+    missing = admin.post("/execute", data={**fields, "param:30:RowCount": "", "param:30:ApiKey": ""})
+    assert missing.status_code == 400 and "ApiKey" in missing.text
+    assert snapshot(catalog) == before
+    bad_retry = admin.post("/execute", data={**fields, "param:30:RowCount": "5", "retry_count": "x"})
+    assert bad_retry.status_code == 400 and snapshot(catalog) == before
+
+    started = admin.post("/execute", data={**fields, "param:30:RowCount": "5", "worker": str(worker)})
+    assert started.status_code == 303
+    execution_id = int(started.headers["location"].rsplit("/", 1)[1])
+    e = catalog.execution(execution_id)
+    assert e.status == 5
+    values = {p.parameter_name: p.parameter_value for p in catalog.execution_parameter_values(execution_id)}
+    assert values["RowCount"] == "5" and values["ApiKey"] is None
+    assert catalog.tasks(execution_id)[0].max_executed_count == 2
+    assert catalog.pull_task(register(catalog, "other")) == []          # restricted to the chosen worker
+    assert catalog.pull_task(worker)[0].execution_id == execution_id
+
+
+@pytest.mark.parametrize("role", ["ssis_logreader"])
+def test_a_logreader_cannot_execute_stop_or_rerun(manager, catalog, logins, role):
+    deploy_sample(catalog)
+    execution_id = new_execution(catalog, package="package2")
+    assert sign_in(manager, logins[role]).status_code == 303
+    page = manager.get(f"/executions/{execution_id}")
+    assert page.status_code == 200 and "hx-post" not in page.text and "Run again" not in page.text
+    token = csrf(manager)
+    before = snapshot(catalog)
+    for path, data in ((f"/executions/{execution_id}/stop", {}), (f"/executions/{execution_id}/rerun", {}),
+                       ("/execute", {"folder": FOLDER, "project": PROJECT, "package": "package2"})):
+        refused = manager.post(path, data={"csrf_token": token, **data})
+        assert refused.status_code == 403, path
+    assert snapshot(catalog) == before
