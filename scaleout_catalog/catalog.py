@@ -473,6 +473,11 @@ class Catalog:
         return {int(r["status"]): int(r["executions"])
                 for r in self.query("SELECT status, executions FROM catalog.execution_status_counts")}
 
+    def execution_waits(self, execution_id: int) -> dict[str, Any] | None:
+        """Why a queued execution is not running yet (catalog.execution_waits), or None if it is not queued."""
+        rows = self.query("SELECT * FROM catalog.execution_waits WHERE execution_id = :id", {"id": execution_id})
+        return rows[0] if rows else None
+
     def _read(self, cls: type, sql: str, **params: Any) -> list:
         return [from_row(cls, _normalise(r)) for r in self.query(sql, params)]
 

@@ -248,6 +248,7 @@ _READER = ("ssis_logreader", "ssis_cluster_executor", "ssis_admin")
 VIEW_ROLES: dict[str, tuple[str, ...]] = {
     "catalog.worker_agents": _EXECUTOR,
     "catalog.worker_summary": _EXECUTOR,
+    "catalog.execution_waits": _EXECUTOR,
     **{f"catalog.{name}": _READER for name in (
         "executions", "operations", "operation_messages", "execution_parameter_values", "folders", "projects",
         "packages", "object_parameters", "tasks", "task_attempts", "catalog_properties", "master_properties",

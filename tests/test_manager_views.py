@@ -55,3 +55,39 @@ def test_an_empty_catalog_summarises_to_zeros(catalog):
     assert queue["pickup_avg_ms_last_hour"] is None
     assert catalog.worker_summary()["workers_online"] == 0
     assert catalog.execution_status_counts() == {}
+
+
+def test_why_a_queued_execution_is_not_running(catalog):
+    deploy_sample(catalog)
+    nobody = new_execution(catalog)
+    assert catalog.execution_waits(nobody)["reason"] == "no_enabled_worker"
+    assert catalog.execution_waits(nobody)["eligible_workers"] == 0
+
+    disabled = register(catalog, "d1")
+    pinned = new_execution(catalog, start=False, useanyworker=False)
+    catalog.add_execution_worker(pinned, disabled)
+    catalog.start_execution(pinned)
+    catalog.disable_worker_agent(disabled)       # after the start (start_execution refuses a disabled one)
+    waits = catalog.execution_waits(pinned)
+    assert (waits["reason"], waits["eligible_workers"], waits["enabled_workers"]) == ("no_enabled_worker", 1, 0)
+
+    register(catalog, "s1", max_tasks=2)
+    with catalog.engine.begin() as conn:
+        conn.exec_driver_sql({"postgresql": "UPDATE internal.worker_agents SET last_online_time = now() - interval '1 hour'",
+                              "mssql": "UPDATE internal.worker_agents SET last_online_time = DATEADD(hour, -1, SYSDATETIMEOFFSET())"
+                              }[catalog.dialect])
+    assert catalog.execution_waits(nobody)["reason"] == "no_online_worker"
+
+    busy = register(catalog, "b1", max_tasks=1)          # registering is a heartbeat: online
+    catalog.pull_task(busy)                                 # takes the oldest: `nobody`
+    assert catalog.execution_waits(nobody) is None          # running now, not waiting
+    queued = new_execution(catalog)
+    waits = catalog.execution_waits(queued)
+    assert (waits["reason"], waits["online_workers"], waits["free_slots"]) == ("workers_full", 1, 0)
+
+    register(catalog, "f1", max_tasks=3)
+    waits = catalog.execution_waits(queued)
+    assert (waits["reason"], waits["free_slots"], waits["tasks_ahead"]) == ("queued", 3, 1)   # `pinned` is older
+    behind = new_execution(catalog)
+    assert catalog.execution_waits(behind)["tasks_ahead"] == 2
+    assert catalog.execution_waits(pinned)["reason"] == "no_enabled_worker"     # still only its disabled worker

@@ -160,3 +160,19 @@ def test_execute_package_and_watch_it_live(page, web, catalog, workers, logins):
     page.get_by_label("Status").select_option("failed")
     expect(page.locator("[data-execution]")).to_have_count(1)
     screenshot(page, "all-executions")
+
+
+def test_a_pending_execution_pinned_to_a_disabled_worker_says_why(page, web, catalog, logins):
+    from helpers import register
+    deploy_test_project(catalog)
+    worker = register(catalog, "pinned-host")
+    execution_id = catalog.create_execution(FOLDER, PROJECT, "noop", useanyworker=False)
+    catalog.add_execution_worker(execution_id, worker)
+    catalog.start_execution(execution_id)
+    catalog.disable_worker_agent(worker)
+    sign_in(page, web, logins["ssis_admin"])
+    page.goto(f"{web.base}/executions/{execution_id}")
+    page.locator("[data-why=no_enabled_worker]", has_text="None of the 1 worker(s)").wait_for()
+    screenshot(page, "execution-why")
+    catalog.enable_worker_agent(worker)      # the page learns it without a reload
+    page.locator("[data-why=queued]").wait_for()

@@ -154,3 +154,15 @@ def test_a_logreader_cannot_execute_stop_or_rerun(manager, catalog, logins, role
         refused = manager.post(path, data={"csrf_token": token, **data})
         assert refused.status_code == 403, path
     assert snapshot(catalog) == before
+
+
+def test_a_pending_execution_says_why_it_is_not_running(admin, catalog):
+    worker = register(catalog)
+    execution_id = catalog.create_execution(FOLDER, PROJECT, "package2", useanyworker=False)
+    catalog.add_execution_worker(execution_id, worker)
+    catalog.start_execution(execution_id)
+    catalog.disable_worker_agent(worker)
+    page = admin.get(f"/executions/{execution_id}")
+    assert 'data-why="no_enabled_worker"' in page.text and "None of the 1 worker(s)" in page.text
+    catalog.enable_worker_agent(worker)
+    assert 'data-why="queued"' in admin.get(f"/executions/{execution_id}").text

@@ -128,13 +128,16 @@ def routes(manager: "Manager", routed: Callable) -> list[Route]:
         usual = mean((r.end_time - r.start_time).total_seconds() for r in runs) if runs else None
         return manager.page(request, "execution.html", messages=messages,
                             last_message_id=messages[-1].operation_message_id if messages else 0,
-                            more_messages=len(messages) == FIRST_MESSAGES, **summary(catalog, execution),
+                            more_messages=len(messages) == FIRST_MESSAGES,
+                            **summary(catalog, execution, request.state.session.may_execute),
                             parameters=catalog.execution_parameter_values(execution.execution_id),
                             attempts=attempts, worker_names=names, usual_seconds=usual, usual_runs=len(runs))
 
-    def summary(catalog, execution) -> dict[str, Any]:
+    def summary(catalog, execution, may_execute: bool = True) -> dict[str, Any]:
         error = catalog.first_error(execution.execution_id) if execution.status in (4, 6) else None
-        return {"e": execution, "error": error, "took": duration(execution.start_time, execution.end_time)}
+        waits = catalog.execution_waits(execution.execution_id) if execution.status == 5 and may_execute else None
+        return {"e": execution, "error": error, "waits": waits,
+                "took": duration(execution.start_time, execution.end_time)}
 
     def stream(request: Request) -> Response:
         execution, missing = execution_or_404(request)
@@ -159,6 +162,7 @@ def routes(manager: "Manager", routed: Callable) -> list[Route]:
         async def events():
             nonlocal after, shown
             ends = time.monotonic() + STREAM_SECONDS
+            waits = None
             while time.monotonic() < ends:
                 if manager.sessions.get(session_id) is None:
                     yield _event("done", "")
@@ -177,10 +181,11 @@ def routes(manager: "Manager", routed: Callable) -> list[Route]:
                 if messages:
                     after = messages[-1].operation_message_id
                     yield _event("messages", render("_messages.html", messages=messages), after)
-                if e.status != shown:
-                    shown = e.status
-                    extra = await run_in_threadpool(summary, session.catalog, e)
-                    yield _event("status", render("_execution_summary.html", **extra))
+                if e.status != shown or e.status == 5:       # pending: the reason it waits may change
+                    extra = await run_in_threadpool(summary, session.catalog, e, session.may_execute)
+                    if e.status != shown or extra["waits"] != waits:
+                        shown, waits = e.status, extra["waits"]
+                        yield _event("status", render("_execution_summary.html", **extra))
                 if e.status in TERMINAL_STATUSES and len(messages) < 1000:
                     yield _event("done", "")
                     return

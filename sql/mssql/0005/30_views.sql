@@ -75,3 +75,37 @@ FROM [internal].[operations] AS o
 WHERE o.[operation_type] = 200
 GROUP BY o.[status];
 GO
+-- "Why is this not running?": for each task waiting in the queue, what stands between it and a worker:
+-- no eligible worker (any worker, or those added with add_execution_worker) is enabled; none of the
+-- enabled ones is online; all the online ones are full; or it waits behind older work (tasks_ahead).
+CREATE VIEW [catalog].[execution_waits]
+AS
+SELECT t.[execution_id], e.[eligible_workers], e.[enabled_workers], e.[online_workers], e.[free_slots],
+       CONVERT(int, (SELECT COUNT(*) FROM [internal].[tasks] AS a
+        WHERE a.[status] = 1 AND (a.[priority] > t.[priority] OR (a.[priority] = t.[priority]
+              AND (a.[ready_for_dispatch_time] < t.[ready_for_dispatch_time]
+                   OR (a.[ready_for_dispatch_time] = t.[ready_for_dispatch_time] AND a.[task_id] < t.[task_id])))))) AS [tasks_ahead],
+       CONVERT(nvarchar(32), CASE WHEN e.[enabled_workers] = 0 THEN N'no_enabled_worker'
+            WHEN e.[online_workers] = 0 THEN N'no_online_worker'
+            WHEN e.[free_slots] = 0 THEN N'workers_full'
+            ELSE N'queued' END) AS [reason]
+FROM [internal].[tasks] AS t
+CROSS APPLY (
+    SELECT CONVERT(int, COUNT(*)) AS [eligible_workers],
+           CONVERT(int, COALESCE(SUM(CASE WHEN w.[is_enabled] = 1 THEN 1 ELSE 0 END), 0)) AS [enabled_workers],
+           CONVERT(int, COALESCE(SUM(CASE WHEN w.[is_enabled] = 1 AND w.[online] = 1 THEN 1 ELSE 0 END), 0)) AS [online_workers],
+           CONVERT(int, COALESCE(SUM(CASE WHEN w.[is_enabled] = 1 AND w.[online] = 1 AND COALESCE(w.[max_tasks], 1) > w.[running]
+                                          THEN COALESCE(w.[max_tasks], 1) - w.[running] ELSE 0 END), 0)) AS [free_slots]
+    FROM (SELECT wa.[is_enabled], wa.[max_tasks],
+                 CASE WHEN wa.[last_online_time] >= DATEADD(second,
+                          -(SELECT CONVERT(int, p.[property_value]) FROM [internal].[catalog_properties] AS p
+                            WHERE p.[property_name] = N'WORKER_ONLINE_WINDOW_SECONDS'), SYSDATETIMEOFFSET())
+                      THEN 1 ELSE 0 END AS [online],
+                 (SELECT COUNT(*) FROM [internal].[tasks] AS r
+                  WHERE r.[worker_agent_id] = wa.[worker_agent_id] AND r.[status] = 2) AS [running]
+          FROM [internal].[worker_agents] AS wa
+          WHERE t.[use_any_worker] = 1
+             OR EXISTS (SELECT 1 FROM [internal].[job_worker_agents] AS j
+                        WHERE j.[job_id] = t.[job_id] AND j.[worker_agent_id] = wa.[worker_agent_id])) AS w) AS e
+WHERE t.[status] = 1;
+GO

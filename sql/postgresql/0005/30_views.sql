@@ -67,3 +67,34 @@ SELECT o.status, count(*)::bigint AS executions
 FROM internal.operations AS o
 WHERE o.operation_type = 200
 GROUP BY o.status;
+
+-- "Why is this not running?": for each task waiting in the queue, what stands between it and a worker:
+-- no eligible worker (any worker, or those added with add_execution_worker) is enabled; none of the
+-- enabled ones is online; all the online ones are full; or it waits behind older work (tasks_ahead).
+CREATE VIEW catalog.execution_waits AS
+SELECT t.execution_id, e.eligible_workers, e.enabled_workers, e.online_workers, e.free_slots,
+       (SELECT count(*) FROM internal.tasks AS a
+        WHERE a.status = 1 AND (a.priority > t.priority OR (a.priority = t.priority
+              AND (a.ready_for_dispatch_time, a.task_id) < (t.ready_for_dispatch_time, t.task_id))))::integer AS tasks_ahead,
+       CASE WHEN e.enabled_workers = 0 THEN 'no_enabled_worker'
+            WHEN e.online_workers = 0 THEN 'no_online_worker'
+            WHEN e.free_slots = 0 THEN 'workers_full'
+            ELSE 'queued' END AS reason
+FROM internal.tasks AS t
+CROSS JOIN LATERAL (
+    SELECT count(*)::integer AS eligible_workers,
+           count(*) FILTER (WHERE w.is_enabled)::integer AS enabled_workers,
+           count(*) FILTER (WHERE w.is_enabled AND w.online)::integer AS online_workers,
+           coalesce(sum(greatest(coalesce(w.max_tasks, 1) - w.running, 0)) FILTER (WHERE w.is_enabled AND w.online), 0)::integer
+               AS free_slots
+    FROM (SELECT wa.is_enabled, wa.max_tasks,
+                 wa.last_online_time >= now() - make_interval(secs => (
+                     SELECT p.property_value::integer FROM internal.catalog_properties AS p
+                     WHERE p.property_name = 'WORKER_ONLINE_WINDOW_SECONDS')) AS online,
+                 (SELECT count(*) FROM internal.tasks AS r
+                  WHERE r.worker_agent_id = wa.worker_agent_id AND r.status = 2) AS running
+          FROM internal.worker_agents AS wa
+          WHERE t.use_any_worker
+             OR EXISTS (SELECT 1 FROM internal.job_worker_agents AS j
+                        WHERE j.job_id = t.job_id AND j.worker_agent_id = wa.worker_agent_id)) AS w) AS e
+WHERE t.status = 1;

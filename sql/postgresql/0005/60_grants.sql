@@ -3,4 +3,4 @@
 -- to those who may see the workers.
 GRANT SELECT ON catalog.caller_roles, catalog.queue_summary, catalog.execution_status_counts
     TO ssis_admin, ssis_cluster_executor, ssis_logreader;
-GRANT SELECT ON catalog.worker_summary TO ssis_admin, ssis_cluster_executor;
+GRANT SELECT ON catalog.worker_summary, catalog.execution_waits TO ssis_admin, ssis_cluster_executor;
