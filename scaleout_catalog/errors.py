@@ -308,9 +308,11 @@ def role_required(orig: BaseException, statement: str | None = None) -> RoleRequ
     """RoleRequired if the database refused the login (PostgreSQL 42501, SQL Server 229 or 230): names the
     procedure or view (from the message, else from the statement that was refused) and the roles it needs."""
     number, _ = native_error(orig)
-    if _sqlstate(orig) != "42501" and number not in (229, 230):
-        return None
     text = _first_line(orig)
+    # Babelfish reports PostgreSQL's refusal under its generic number, in PostgreSQL's words.
+    babelfish = number == BABELFISH_GENERIC_NUMBER and _PG_DENIED.search(text) is not None
+    if _sqlstate(orig) != "42501" and number not in (229, 230) and not babelfish:
+        return None
     candidates = []
     pg, mssql = _PG_DENIED.search(text), _MSSQL_DENIED.search(text)
     if mssql:

@@ -73,9 +73,8 @@ def test_why_a_queued_execution_is_not_running(catalog):
 
     register(catalog, "s1", max_tasks=2)
     with catalog.engine.begin() as conn:
-        conn.exec_driver_sql({"postgresql": "UPDATE internal.worker_agents SET last_online_time = now() - interval '1 hour'",
-                              "mssql": "UPDATE internal.worker_agents SET last_online_time = DATEADD(hour, -1, SYSDATETIMEOFFSET())"
-                              }[catalog.dialect])
+        conn.exec_driver_sql("UPDATE internal.worker_agents SET last_online_time = " + {
+            "postgresql": "now() - interval '1 hour'", "mssql": "DATEADD(hour, -1, SYSDATETIMEOFFSET())"}[catalog.dialect])
     assert catalog.execution_waits(nobody)["reason"] == "no_online_worker"
 
     busy = register(catalog, "b1", max_tasks=1)          # registering is a heartbeat: online

@@ -71,7 +71,7 @@ def test_pages_need_a_session(manager):
     assert manager.get("/nowhere").status_code == 404
 
 
-def test_sign_in_refusals_change_nothing(manager, catalog, logins):
+def test_sign_in_refusals_change_nothing(logins, manager, catalog):
     login, password = credentials(catalog)
     forged = manager.post("/signin", data={"login": login, "password": password, "signin_token": "x"})
     assert forged.status_code == 403 and SESSION_COOKIE not in forged.cookies
@@ -91,7 +91,7 @@ def test_sign_in_refusals_change_nothing(manager, catalog, logins):
     assert manager.get("/workers").status_code == 303     # still signed out
 
 
-def test_a_wrong_password_is_refused(manager, catalog, server, logins):
+def test_a_wrong_password_is_refused(logins, manager, catalog, server):
     if catalog.dialect == "postgresql":
         pytest.skip("the test PostgreSQL trusts local logins: no password is checked")
     login, _ = credentials(logins["ssis_admin"])
@@ -100,7 +100,7 @@ def test_a_wrong_password_is_refused(manager, catalog, server, logins):
     assert refused.status_code == 401 and "refused this login and password" in refused.text
 
 
-def test_an_admin_manages_workers_and_each_action_needs_the_csrf_token(manager, catalog, logins):
+def test_an_admin_manages_workers_and_each_action_needs_the_csrf_token(logins, manager, catalog):
     worker = register(catalog, enabled=False, machine="host-<b>&'\"")
     signed = sign_in(manager, logins["ssis_admin"], next="/workers")
     assert signed.status_code == 303 and signed.headers["location"] == "/workers"
@@ -146,7 +146,7 @@ def test_an_admin_manages_workers_and_each_action_needs_the_csrf_token(manager, 
 
 @pytest.mark.parametrize("role", ["ssis_cluster_executor", "ssis_logreader"])
 def test_without_ssis_admin_no_action_is_offered_and_a_forged_one_is_refused_by_the_database(
-        manager, catalog, logins, role):
+        logins, manager, catalog, role):
     worker = register(catalog, enabled=False)
     assert sign_in(manager, logins[role]).status_code == 303
     page = manager.get("/workers")
@@ -167,7 +167,7 @@ def test_without_ssis_admin_no_action_is_offered_and_a_forged_one_is_refused_by_
     assert catalog.worker_agent(worker) == before
 
 
-def test_signing_out_ends_the_session_and_its_cookie_is_worthless(manager, catalog, logins):
+def test_signing_out_ends_the_session_and_its_cookie_is_worthless(logins, manager, catalog):
     assert sign_in(manager, logins["ssis_admin"]).status_code == 303
     cookie = manager.cookies.get(SESSION_COOKIE)
     token = csrf(manager)
@@ -177,7 +177,7 @@ def test_signing_out_ends_the_session_and_its_cookie_is_worthless(manager, catal
     assert manager.post(f"/workers/{uuid.uuid4()}/enable", headers={"X-CSRF-Token": token}).status_code == 401
 
 
-def test_sessions_expire(catalog_url, catalog, logins):
+def test_sessions_expire(logins, catalog_url, catalog):
     with TestClient(create_app(catalog_url, idle_seconds=0.5), follow_redirects=False) as client:
         assert sign_in(client, logins["ssis_admin"]).status_code == 303
         assert client.get("/workers").status_code == 200
@@ -185,12 +185,12 @@ def test_sessions_expire(catalog_url, catalog, logins):
         assert client.get("/workers").status_code == 303
 
 
-def test_after_sign_in_only_a_path_on_this_site(manager, logins):
+def test_after_sign_in_only_a_path_on_this_site(logins, manager):
     for target in ("//evil.example/x", "https://evil.example/", "/\\evil.example"):
         assert sign_in(manager, logins["ssis_admin"], next=target).headers["location"] == "/"
 
 
-def test_the_session_cookie_holds_no_credentials(manager, catalog, logins):
+def test_the_session_cookie_holds_no_credentials(logins, manager, catalog):
     login, password = credentials(logins["ssis_admin"])
     signed = sign_in(manager, logins["ssis_admin"])
     header = signed.headers["set-cookie"]
@@ -243,7 +243,7 @@ def test_the_manager_serves_https_with_a_certificate_from_scaleout_cert(pg_url, 
         proc.wait(15)
 
 
-def test_the_dashboard_shows_the_catalog_and_what_a_logreader_may_not_read_says_so(manager, catalog, logins):
+def test_the_dashboard_shows_the_catalog_and_what_a_logreader_may_not_read_says_so(logins, manager, catalog):
     from test_manager_views import _scene
     _scene(catalog)
     assert sign_in(manager, logins["ssis_admin"]).headers["location"] == "/"

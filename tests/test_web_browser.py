@@ -51,7 +51,7 @@ def sign_in(page, web, login_catalog) -> None:
     page.wait_for_url(f"{web.base}/workers")
 
 
-def test_an_admin_enables_a_new_worker_from_the_worker_manager(page, web, catalog, workers, logins):
+def test_an_admin_enables_a_new_worker_from_the_worker_manager(logins, page, web, catalog, workers):
     worker = workers.start("new")
     worker_id = worker.worker_agent_id
     wait_until(lambda: catalog.worker_agent(worker_id), 30, "the worker to register")
@@ -86,7 +86,7 @@ def test_an_admin_enables_a_new_worker_from_the_worker_manager(page, web, catalo
 
 
 @pytest.mark.parametrize("role", ["ssis_cluster_executor", "ssis_logreader"])
-def test_no_action_is_offered_without_ssis_admin(page, web, catalog, workers, logins, role):
+def test_no_action_is_offered_without_ssis_admin(logins, page, web, catalog, workers, role):
     worker = workers.start("w")
     wait_until(lambda: catalog.worker_agent(worker.worker_agent_id), 30, "the worker to register")
     sign_in(page, web, logins[role])
@@ -122,7 +122,7 @@ def execute(page, web, package: str, **parameters: str) -> int:
     return int(page.url.rsplit("/", 1)[1])
 
 
-def test_execute_package_and_watch_it_live(page, web, catalog, workers, logins):
+def test_execute_package_and_watch_it_live(logins, page, web, catalog, workers):
     deploy_test_project(catalog)
     worker = workers.start("w1")
     wait_until(lambda: catalog.worker_agent(worker.worker_agent_id), 30, "the worker to register")
@@ -162,7 +162,7 @@ def test_execute_package_and_watch_it_live(page, web, catalog, workers, logins):
     screenshot(page, "all-executions")
 
 
-def test_a_pending_execution_pinned_to_a_disabled_worker_says_why(page, web, catalog, logins):
+def test_a_pending_execution_pinned_to_a_disabled_worker_says_why(logins, page, web, catalog):
     from helpers import register
     deploy_test_project(catalog)
     worker = register(catalog, "pinned-host")

@@ -14,7 +14,7 @@ from test_web import csrf, manager, sign_in  # noqa: F401  (fixtures and helpers
 
 
 @pytest.fixture
-def admin(manager, catalog, logins):
+def admin(logins, manager, catalog):
     deploy_sample(catalog)
     assert sign_in(manager, logins["ssis_admin"]).status_code == 303
     return manager
@@ -141,7 +141,7 @@ def test_execute_package_starts_it_and_a_refusal_leaves_nothing(admin, catalog):
 
 
 @pytest.mark.parametrize("role", ["ssis_logreader"])
-def test_a_logreader_cannot_execute_stop_or_rerun(manager, catalog, logins, role):
+def test_a_logreader_cannot_execute_stop_or_rerun(logins, manager, catalog, role):
     deploy_sample(catalog)
     execution_id = new_execution(catalog, package="package2")
     assert sign_in(manager, logins[role]).status_code == 303

@@ -91,8 +91,8 @@ class Manager:
                 return self.problem(request, 401, "Your session has ended: sign in again.")
             request.state.session = session
             if request.method == "POST" and not self.csrf_ok(request, session):
-                return self.problem(request, 403, "This request did not come from a page of this manager "
-                                                  "(its CSRF token is missing or wrong). Reload the page and try again.")
+                return self.problem(request, 403, "This request did not come from a page of this manager (its CSRF "
+                                                  "token is missing or wrong). Reload the page and try again.")
             try:
                 return endpoint(request)
             except Exception as exc:  # noqa: BLE001

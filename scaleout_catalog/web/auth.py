@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import re
 
+import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from ..catalog import Catalog
-from ..errors import CatalogConnectionError, CatalogNotInstalled, RoleRequired
+from ..errors import CatalogConnectionError, CatalogNotInstalled, RoleRequired, printable
 from .problems import understood
 from .sessions import Session
 
@@ -54,6 +55,12 @@ def sign_in(base_url: str, login: str, password: str) -> Session:
         catalog.dispose()
         raise SignInError(f"The login {login} holds none of the roles {', '.join(READER_ROLES)} in this catalog: "
                           "ask an admin to add it to one.") from None
+    except sa.exc.DBAPIError as exc:     # refused before any view was read: the login itself (SQL Server: 18456)
+        catalog.dispose()
+        if _REFUSED.search(str(exc.orig)):
+            raise SignInError("The database refused this login and password.") from None
+        raise SignInError(f"The catalog database refused the connection: {printable(str(exc.orig).splitlines()[0])}") \
+            from None
     except BaseException:
         catalog.dispose()
         raise

@@ -119,25 +119,26 @@ def routes(manager: "Manager", routed: Callable) -> list[Route]:
             return missing
         catalog = request.state.session.catalog
         messages = catalog.operation_messages_after(execution.execution_id, 0, FIRST_MESSAGES)
-        attempts = catalog.task_attempts(execution.execution_id)
-        names = {}
-        if request.state.session.may_execute:
-            names = {w.worker_agent_id: w.display_name or w.machine_name for w in catalog.worker_agents()}
-        runs = [r for r in catalog.recent_runs(execution.folder_name, execution.project_name, execution.package_name)
-                if r.execution_id != execution.execution_id and r.start_time and r.end_time]
-        usual = mean((r.end_time - r.start_time).total_seconds() for r in runs) if runs else None
         return manager.page(request, "execution.html", messages=messages,
                             last_message_id=messages[-1].operation_message_id if messages else 0,
                             more_messages=len(messages) == FIRST_MESSAGES,
-                            **summary(catalog, execution, request.state.session.may_execute),
                             parameters=catalog.execution_parameter_values(execution.execution_id),
-                            attempts=attempts, worker_names=names, usual_seconds=usual, usual_runs=len(runs))
+                            **summary(catalog, execution, request.state.session.may_execute))
 
-    def summary(catalog, execution, may_execute: bool = True) -> dict[str, Any]:
+    def summary(catalog, execution, may_execute: bool) -> dict[str, Any]:
+        """The part of the overview that changes while it runs: status, why it waits, the error, attempts."""
         error = catalog.first_error(execution.execution_id) if execution.status in (4, 6) else None
         waits = catalog.execution_waits(execution.execution_id) if execution.status == 5 and may_execute else None
+        names = {}
+        if may_execute:      # a logreader may not read the workers: it sees their ids
+            names = {w.worker_agent_id: w.display_name or w.machine_name for w in catalog.worker_agents()}
+        runs = [r for r in catalog.recent_runs(execution.folder_name, execution.project_name, execution.package_name)
+                if r.execution_id != execution.execution_id and r.start_time and r.end_time]
         return {"e": execution, "error": error, "waits": waits,
-                "took": duration(execution.start_time, execution.end_time)}
+                "took": duration(execution.start_time, execution.end_time),
+                "attempts": catalog.task_attempts(execution.execution_id), "worker_names": names,
+                "usual_seconds": mean((r.end_time - r.start_time).total_seconds() for r in runs) if runs else None,
+                "usual_runs": len(runs)}
 
     def stream(request: Request) -> Response:
         execution, missing = execution_or_404(request)

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 from ..models import STATUS_NAMES, TERMINAL_STATUSES
 
 STATUS_CLASSES = {1: "off", 2: "info", 3: "warn", 4: "bad", 5: "info", 6: "bad", 7: "ok", 8: "warn", 9: "ok"}
+ATTEMPT_STATUSES = {1: "released to the queue", 2: "running", 4: "failed", 5: "succeeded", 6: "canceled"}
 MESSAGE_TYPES = {120: "error", 110: "warning", 70: "information", 90: "diagnostic", 30: "pre-execute",
                  40: "post-execute", 50: "status change", 130: "task failed"}
 
@@ -47,5 +48,5 @@ def seconds(delta: timedelta | None) -> str:
 def install(env) -> None:
     """The filters the templates use."""
     env.filters.update(status_name=status_name, when=when, seconds=seconds)
-    env.globals.update(STATUS_CLASSES=STATUS_CLASSES, MESSAGE_TYPES=MESSAGE_TYPES, is_terminal=is_terminal,
+    env.globals.update(ATTEMPT_STATUSES=ATTEMPT_STATUSES, STATUS_CLASSES=STATUS_CLASSES, MESSAGE_TYPES=MESSAGE_TYPES, is_terminal=is_terminal,
                        STATUS_NAMES=STATUS_NAMES)

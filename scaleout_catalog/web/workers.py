@@ -92,8 +92,8 @@ def routes(manager: "Manager", routed: Callable) -> list[Route]:
         changed = {name: form[name] for name in PROPERTIES if name in form and form[name] != (values[name] or "")}
         for name, value in changed.items():      # each its own procedure call, as in SSMS's Edit and Save
             catalog.set_worker_agent_property(worker, name, value)
-        return done(request, f"Worker agent {worker}: " + (", ".join(changed) + " saved." if changed else "nothing changed."),
-                    close_editor=True)
+        said = ", ".join(changed) + " saved." if changed else "nothing changed."
+        return done(request, f"Worker agent {worker}: {said}", close_editor=True)
 
     return [
         Route("/workers", routed(page), methods=["GET"]),
