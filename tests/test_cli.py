@@ -1,11 +1,13 @@
 """The `scaleout` command line, run as a user runs it: real subprocesses against a real database."""
 from __future__ import annotations
 
+import re
 import shutil
 import stat
 import subprocess
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 import click
@@ -254,6 +256,9 @@ def test_demo_keep_leaves_it_running_until_demo_stop(fresh_data_dir):
         kept = scaleout("demo", "--keep", "--executions", "4", env=env, timeout=120)
         assert kept.returncode == 0, kept.stdout + kept.stderr
         url = next(line.split("'")[1] for line in kept.stdout.splitlines() if "export SCALEOUT_URL" in line)
+        address = re.search(r"Scale Out Manager: (http://127\.0\.0\.1:\d+/)", kept.stdout).group(1)
+        with urllib.request.urlopen(address + "readyz", timeout=10) as ready:
+            assert ready.status == 200
         listed = scaleout("workers", "list", url=url)
         assert listed.returncode == 0 and listed.stdout.count("online") == 2
         ran = scaleout("execute", "demo", "sales", "load_region", "--param", "Region=EMEA", "--param",
@@ -261,5 +266,5 @@ def test_demo_keep_leaves_it_running_until_demo_stop(fresh_data_dir):
         assert ran.returncode == 0 and "EMEA: loaded" in ran.stdout
     finally:
         stopped = scaleout("demo", "--stop", env=env)
-    assert stopped.returncode == 0 and "stopped the demo's workers" in stopped.stdout
+    assert stopped.returncode == 0 and "stopped the demo's workers and web manager" in stopped.stdout
     assert subprocess.run(["pgrep", "-f", f"state-dir {fresh_data_dir}"], capture_output=True).returncode == 1

@@ -4,9 +4,11 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import click
@@ -18,6 +20,7 @@ from .output import print_executions, print_workers
 
 REGIONS = ("EMEA", "APAC", "NA", "LATAM", "ANZ", "MEA", "NORDICS", "DACH")
 FOLDER = "demo"
+DEMO_WEB_PORT = 8391
 
 
 def _demo_dir() -> Path:
@@ -29,7 +32,8 @@ def _demo_dir() -> Path:
 @click.option("--executions", "count", type=click.IntRange(1, 10_000), default=24, show_default=True,
               help="How many load_region executions to run.")
 @click.option("--workers", "worker_count", type=click.IntRange(1, 16), default=2, show_default=True)
-@click.option("--keep", is_flag=True, help="Leave the database and workers running; print what to try next.")
+@click.option("--keep", is_flag=True,
+              help="Leave the database and workers running, start the web manager; print what to try next.")
 @click.option("--stop", "stop_kept", is_flag=True, help="Stop the workers a `scaleout demo --keep` left running.")
 def demo(count: int, worker_count: int, keep: bool, stop_kept: bool) -> None:
     """One-computer mode: the embedded PostgreSQL as master, local workers, a sample project.
@@ -176,11 +180,49 @@ def _stop(workers: list[tuple[subprocess.Popen, Path]]) -> None:
             proc.wait(10)
 
 
+def _start_manager(demo_dir: Path) -> tuple[subprocess.Popen | None, str]:
+    """`scaleout web` on this computer, attached to the embedded server as the workers are; its address."""
+    port = DEMO_WEB_PORT if _port_free(DEMO_WEB_PORT) else _free_port()
+    log = open(demo_dir / "web.log", "ab")
+    proc = subprocess.Popen([sys.executable, "-m", "scaleout_catalog.cli", "web", "--port", str(port)],
+                            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+                            env={k: v for k, v in os.environ.items() if k != "SCALEOUT_URL"})
+    log.close()
+    address = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return None, f"the web manager did not start; see {demo_dir / 'web.log'}"
+        try:
+            with urllib.request.urlopen(address + "healthz", timeout=1):
+                return proc, address
+        except OSError:
+            time.sleep(0.1)
+    return proc, address
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) != 0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def _keep(demo_dir: Path, workers: list[tuple[subprocess.Popen, Path]], url: str) -> None:
-    (demo_dir / "workers.json").write_text(json.dumps([p.pid for p, _ in workers]))
+    manager, address = _start_manager(demo_dir)
+    pids = [p.pid for p, _ in workers] + ([manager.pid] if manager is not None else [])
+    (demo_dir / "workers.json").write_text(json.dumps(pids))
     plain = url.replace("postgresql+psycopg://", "postgresql://")
+    login = plain.split("://", 1)[1].split("@", 1)[0]
+    web = (f"The web Scale Out Manager: {address}  (sign in as {login}, no password)" if manager is not None
+           else f"The web Scale Out Manager: {address}")
     console.print(f"""
 The demo keeps running: the embedded PostgreSQL and {len(workers)} workers.
+{web}
   export SCALEOUT_URL='{plain}'
   scaleout workers list
   scaleout packages list
@@ -209,5 +251,5 @@ def _stop_kept(demo_dir: Path) -> int:
                 break
             time.sleep(0.1)
     path.unlink()
-    console.print("stopped the demo's workers; the embedded PostgreSQL stops with them", highlight=False)
+    console.print("stopped the demo's workers and web manager; the embedded PostgreSQL stops with them", highlight=False)
     return 0
