@@ -478,6 +478,12 @@ class Catalog:
         rows = self.query("SELECT * FROM catalog.execution_waits WHERE execution_id = :id", {"id": execution_id})
         return rows[0] if rows else None
 
+    def execution_rate(self, minutes: int = 1440) -> list[dict[str, Any]]:
+        """Per minute of the last `minutes` (at most a day), newest first: executions ended, failed, started,
+        and their average pickup time (catalog.execution_rate; minutes with nothing in them are absent)."""
+        return self.query("SELECT * FROM catalog.execution_rate WHERE minutes_ago < :minutes ORDER BY minutes_ago",
+                          {"minutes": int(minutes)})
+
     def _read(self, cls: type, sql: str, **params: Any) -> list:
         return [from_row(cls, _normalise(r)) for r in self.query(sql, params)]
 

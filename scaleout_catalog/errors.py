@@ -252,7 +252,7 @@ VIEW_ROLES: dict[str, tuple[str, ...]] = {
     **{f"catalog.{name}": _READER for name in (
         "executions", "operations", "operation_messages", "execution_parameter_values", "folders", "projects",
         "packages", "object_parameters", "tasks", "task_attempts", "catalog_properties", "master_properties",
-        "caller_roles", "queue_summary", "execution_status_counts")},
+        "caller_roles", "queue_summary", "execution_status_counts", "execution_rate")},
 }
 PROCEDURE_ROLES: dict[str, tuple[str, ...]] = {
     **{f"catalog.{name}": _ADMIN for name in (

@@ -90,3 +90,13 @@ def test_why_a_queued_execution_is_not_running(catalog):
     behind = new_execution(catalog)
     assert catalog.execution_waits(behind)["tasks_ahead"] == 2
     assert catalog.execution_waits(pinned)["reason"] == "no_enabled_worker"     # still only its disabled worker
+
+
+def test_the_rate_counts_each_minute_of_the_last_day(catalog):
+    _scene(catalog)
+    rows = catalog.execution_rate()
+    assert rows and all(0 <= r["minutes_ago"] < 2 for r in rows)      # all of it just now (or a minute ago)
+    assert sum(r["ended"] for r in rows) == 2 and sum(r["failed"] for r in rows) == 1
+    assert sum(r["started"] for r in rows) == 4
+    assert all(r["pickup_avg_ms"] is None or 0 <= r["pickup_avg_ms"] < 60_000 for r in rows)
+    assert catalog.execution_rate(0) == []

@@ -255,6 +255,11 @@ def test_the_dashboard_shows_the_catalog_and_what_a_logreader_may_not_read_says_
         assert re.search(rf'data-stat="{stat}"[^>]*>{value}<', page.text), stat
     assert "WORKER_LEASE_SECONDS" in page.text
     assert manager.get("/dashboard/cards").status_code == 200
+    for minutes in (60, 1440):
+        rate = manager.get(f"/dashboard/rate?minutes={minutes}").json()
+        assert len(rate["time"]) == len(rate["ended"]) == minutes and rate["time"] == sorted(rate["time"])
+        assert (sum(rate["ended"]), sum(rate["failed"])) == (2, 1)
+        assert any(p is not None for p in rate["pickup_avg_ms"])
     manager.cookies.clear()
     assert sign_in(manager, logins["ssis_logreader"]).status_code == 303
     page = manager.get("/dashboard")

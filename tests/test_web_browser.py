@@ -82,6 +82,7 @@ def test_an_admin_enables_a_new_worker_from_the_worker_manager(logins, page, web
 
     page.get_by_role("navigation").get_by_role("link", name="Dashboard").click()
     page.locator("[data-stat=workers_disabled]", has_text="1").wait_for()
+    expect(page.locator("[data-chart][data-drawn=true]")).to_have_count(4)
     screenshot(page, "dashboard")
 
 

@@ -166,3 +166,23 @@ def test_a_pending_execution_says_why_it_is_not_running(admin, catalog):
     assert 'data-why="no_enabled_worker"' in page.text and "None of the 1 worker(s)" in page.text
     catalog.enable_worker_agent(worker)
     assert 'data-why="queued"' in admin.get(f"/executions/{execution_id}").text
+
+
+def test_bulk_stop_stops_the_ticked_executions_and_says_which_could_not(admin, catalog):
+    worker = register(catalog)
+    running = [new_execution(catalog, package="package2") for _ in range(2)]
+    catalog.pull_task(worker, 2)
+    pending = new_execution(catalog, package="package2")
+    created = new_execution(catalog, package="package2", start=False)
+    page = admin.get("/executions")
+    assert 'hx-post="/executions/stop"' in page.text
+    assert f'name="execution_id" value="{created}"' not in page.text       # not stoppable: no box
+    token = csrf(admin)
+    ticked = [str(i) for i in [*running, pending, created]]
+    reply = admin.post("/executions/stop", data={"csrf_token": token, "execution_id": ticked},
+                       headers={"HX-Request": "true"})
+    assert reply.status_code == 200 and "Stop requested for 3 execution(s)" in reply.text
+    assert f"{created}: " in reply.text
+    assert [catalog.execution(i).status for i in running] == [8, 8]
+    assert catalog.execution(pending).status == 3 and catalog.execution(created).status == 1
+    assert admin.post("/executions/stop", data={"csrf_token": token}).status_code == 400

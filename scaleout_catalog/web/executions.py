@@ -218,8 +218,38 @@ def routes(manager: "Manager", routed: Callable) -> list[Route]:
             catalog.start_execution(new_id, retry_count=retry_count)
         return RedirectResponse(f"/executions/{new_id}", status_code=303)
 
+    def stop_selected(request: Request) -> Response:
+        """Bulk stop: stop_operation for each chosen execution, each its own call (as SSMS stops them one by
+        one); says which stopped and why each other did not."""
+        chosen = request.state.form_lists.get("execution_id", [])
+        if not chosen:
+            return manager.problem(request, 400, "Tick the executions to stop first.")
+        if len(chosen) > PAGE_SIZE:
+            return manager.problem(request, 400, f"Stop at most {PAGE_SIZE} executions at once.")
+        try:
+            ids = sorted({int(i) for i in chosen})
+        except ValueError:
+            return manager.problem(request, 400, "An execution_id is not a whole number.")
+        catalog, stopped, refused = request.state.session.catalog, [], []
+        for execution_id in ids:
+            try:
+                catalog.stop_operation(execution_id)
+                stopped.append(execution_id)
+            except Exception as exc:  # noqa: BLE001  (each refusal is said; the others still stop)
+                described = describe(exc)
+                if described is None:
+                    raise
+                if described[0] == 403:
+                    return manager.problem(request, *described)     # no right to stop: none was stopped
+                refused.append(f"{execution_id}: {described[1]}")
+        said = f"Stop requested for {len(stopped)} execution(s)" + (f" ({', '.join(map(str, stopped))})" if stopped else "")
+        if refused:
+            said += ". Not stopped: " + "; ".join(refused)
+        return manager.page(request, "_flash.html", message=said + ".", kind="error" if refused else "info")
+
     return [
         Route("/executions", routed(page), methods=["GET"]),
+        Route("/executions/stop", routed(stop_selected), methods=["POST"]),
         Route("/executions/rows", routed(rows), methods=["GET"]),
         Route("/executions/{execution_id:int}", routed(overview), methods=["GET"]),
         Route("/executions/{execution_id:int}/stream", routed(stream), methods=["GET"]),

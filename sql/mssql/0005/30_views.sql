@@ -109,3 +109,24 @@ CROSS APPLY (
                         WHERE j.[job_id] = t.[job_id] AND j.[worker_agent_id] = wa.[worker_agent_id])) AS w) AS e
 WHERE t.[status] = 1;
 GO
+-- The Dashboard's charts: per minute of the last 24 hours (minutes_ago 0 is the current minute), the
+-- executions that ended (and how many of them failed), those that started, and their average pickup
+-- time (start_execution to the first claim). Minutes with nothing in them have no row.
+CREATE VIEW [catalog].[execution_rate]
+AS
+SELECT x.[minutes_ago], CONVERT(int, SUM(x.[ended])) AS [ended], CONVERT(int, SUM(x.[failed])) AS [failed],
+       CONVERT(int, SUM(x.[started])) AS [started], SUM(x.[pickup_ms]) / NULLIF(SUM(x.[picked]), 0) AS [pickup_avg_ms]
+FROM (SELECT CONVERT(int, DATEDIFF_BIG(second, o.[end_time], SYSDATETIMEOFFSET()) / 60) AS [minutes_ago], 1 AS [ended],
+             CASE WHEN o.[status] IN (4, 6) THEN 1 ELSE 0 END AS [failed], 0 AS [started],
+             CONVERT(float, 0) AS [pickup_ms], 0 AS [picked]
+      FROM [internal].[operations] AS o
+      WHERE o.[end_time] >= DATEADD(hour, -24, SYSDATETIMEOFFSET()) AND o.[operation_type] = 200
+      UNION ALL
+      SELECT CONVERT(int, DATEDIFF_BIG(second, o.[start_time], SYSDATETIMEOFFSET()) / 60), 0, 0, 1,
+             COALESCE(CONVERT(float, DATEDIFF_BIG(microsecond, o.[start_time], a.[claimed_time])) / 1000.0, 0),
+             CASE WHEN a.[claimed_time] IS NULL THEN 0 ELSE 1 END
+      FROM [internal].[operations] AS o
+      LEFT JOIN [internal].[task_attempts] AS a ON a.[execution_id] = o.[operation_id] AND a.[attempt] = 1
+      WHERE o.[start_time] >= DATEADD(hour, -24, SYSDATETIMEOFFSET()) AND o.[operation_type] = 200) AS x
+GROUP BY x.[minutes_ago];
+GO

@@ -7,6 +7,7 @@ GO
 GRANT SELECT ON [catalog].[caller_roles] TO [ssis_admin], [ssis_cluster_executor], [ssis_logreader];
 GRANT SELECT ON [catalog].[queue_summary] TO [ssis_admin], [ssis_cluster_executor], [ssis_logreader];
 GRANT SELECT ON [catalog].[execution_status_counts] TO [ssis_admin], [ssis_cluster_executor], [ssis_logreader];
+GRANT SELECT ON [catalog].[execution_rate] TO [ssis_admin], [ssis_cluster_executor], [ssis_logreader];
 GRANT SELECT ON [catalog].[worker_summary] TO [ssis_admin], [ssis_cluster_executor];
 GRANT SELECT ON [catalog].[execution_waits] TO [ssis_admin], [ssis_cluster_executor];
 GO

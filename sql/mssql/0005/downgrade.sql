@@ -2,6 +2,7 @@
 SET ANSI_NULLS ON;
 SET QUOTED_IDENTIFIER ON;
 GO
+DROP VIEW IF EXISTS [catalog].[execution_rate];
 DROP VIEW IF EXISTS [catalog].[execution_waits];
 DROP VIEW IF EXISTS [catalog].[execution_status_counts];
 DROP VIEW IF EXISTS [catalog].[worker_summary];

@@ -98,3 +98,22 @@ CROSS JOIN LATERAL (
              OR EXISTS (SELECT 1 FROM internal.job_worker_agents AS j
                         WHERE j.job_id = t.job_id AND j.worker_agent_id = wa.worker_agent_id)) AS w) AS e
 WHERE t.status = 1;
+
+-- The Dashboard's charts: per minute of the last 24 hours (minutes_ago 0 is the current minute), the
+-- executions that ended (and how many of them failed), those that started, and their average pickup
+-- time (start_execution to the first claim). Minutes with nothing in them have no row.
+CREATE VIEW catalog.execution_rate AS
+SELECT x.minutes_ago, sum(x.ended)::integer AS ended, sum(x.failed)::integer AS failed,
+       sum(x.started)::integer AS started, (sum(x.pickup_ms) / nullif(sum(x.picked), 0))::float8 AS pickup_avg_ms
+FROM (SELECT floor(extract(epoch FROM now() - o.end_time) / 60)::integer AS minutes_ago, 1 AS ended,
+             CASE WHEN o.status IN (4, 6) THEN 1 ELSE 0 END AS failed, 0 AS started, 0::float8 AS pickup_ms, 0 AS picked
+      FROM internal.operations AS o
+      WHERE o.end_time >= now() - interval '24 hours' AND o.operation_type = 200
+      UNION ALL
+      SELECT floor(extract(epoch FROM now() - o.start_time) / 60)::integer, 0, 0, 1,
+             coalesce(extract(epoch FROM a.claimed_time - o.start_time) * 1000, 0)::float8,
+             CASE WHEN a.claimed_time IS NULL THEN 0 ELSE 1 END
+      FROM internal.operations AS o
+      LEFT JOIN internal.task_attempts AS a ON a.execution_id = o.operation_id AND a.attempt = 1
+      WHERE o.start_time >= now() - interval '24 hours' AND o.operation_type = 200) AS x
+GROUP BY x.minutes_ago;

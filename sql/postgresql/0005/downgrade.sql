@@ -1,4 +1,5 @@
 -- scaleout_catalog, PostgreSQL: removes revision 0005.
+DROP VIEW IF EXISTS catalog.execution_rate;
 DROP VIEW IF EXISTS catalog.execution_waits;
 DROP VIEW IF EXISTS catalog.execution_status_counts;
 DROP VIEW IF EXISTS catalog.worker_summary;
