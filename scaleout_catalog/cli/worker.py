@@ -38,8 +38,12 @@ def worker() -> None:
               help="Seconds between SIGTERM and SIGKILL for a stopped package.")
 @click.option("--poll-interval", type=Seconds(0.05, 3600), default=2.0, show_default=True,
               help="Longest wait between idle polls when LISTEN/NOTIFY is unavailable (SQL Server).")
+@click.option("--metrics-port", type=click.IntRange(1, 65535), default=None,
+              help="Serve this worker's metrics (Prometheus text) on http://127.0.0.1:PORT/metrics.")
+@click.option("--metrics-host", default="127.0.0.1", show_default=True, help="Address for --metrics-port.")
 def run(url: str | None, display_name: str | None, tags: str | None, max_tasks: int, state_dir: Path | None,
-        drain_timeout: float, cancel_grace: float, poll_interval: float) -> None:
+        drain_timeout: float, cancel_grace: float, poll_interval: float, metrics_port: int | None,
+        metrics_host: str) -> None:
     """Register with the catalog and run packages until SIGTERM or Ctrl-C.
 
     A new worker is disabled until an admin enables it; its id is printed at start.
@@ -71,6 +75,12 @@ def run(url: str | None, display_name: str | None, tags: str | None, max_tasks: 
     except StateDirInUse as exc:
         raise UserError(str(exc)) from None
     _install_signal_handlers(agent, drain_timeout)
+    if metrics_port is not None:
+        from ..worker.metrics import serve
+        try:
+            serve(agent, metrics_port, metrics_host)
+        except OSError as exc:
+            raise UserError(f"cannot serve metrics on {metrics_host}:{metrics_port}: {exc.strerror or exc}") from None
 
     def announce(enabled: bool) -> None:
         say(f"worker agent {agent.worker_agent_id} registered (state directory {options.state_dir})")

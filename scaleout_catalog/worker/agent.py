@@ -103,6 +103,7 @@ class Worker:
         self.listener = None
         self.forkserver: launcher.ForkServer | None = None
         self.combined_reports = True      # internal.report_tasks (catalog revision 0004 on)
+        self.counters = {"claims": 0, "renewals": 0, "reported": 0}   # for --metrics-port
 
     # -- wake-ups --------------------------------------------------------------------------
 
@@ -321,6 +322,7 @@ class Worker:
         if free <= 0:
             return
         claimed = self.catalog.pull_task(self.worker_agent_id, free)
+        self.counters["claims"] += len(claimed)
         for task in claimed:
             self.attempts[task.task_id] = Attempt(task)
         self._prepare_pending()
@@ -590,6 +592,7 @@ class Worker:
                 self._lose_lease(attempt)
                 continue
             attempt.renewed_at = time.monotonic()
+            self.counters["renewals"] += 1
             if renewal.is_cancelled and not attempt.cancel_requested:
                 attempt.cancel_requested = True
                 self._message(attempt, MessageType.INFORMATION, "The execution was stopped (catalog.stop_operation); "
@@ -633,6 +636,7 @@ class Worker:
             return
         results = self._report([(a.task.task_id, a.task.lease_token, a.outcome) for a in done])
         refused = {r.task_id for r in results if r.status is None}
+        self.counters["reported"] += len(done) - len(refused)
         for attempt in done:
             if attempt.task.task_id in refused:
                 log.warning("the outcome of execution %s attempt %s was refused: the lease had expired",

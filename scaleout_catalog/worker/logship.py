@@ -62,6 +62,17 @@ class LogShipper:
             "message_source_type": int(source_type), "message": text})
         self._buffer_chars += len(text)
 
+    def spool_size(self) -> tuple[int, int]:
+        """(files, bytes) waiting in the spool directory."""
+        files = size = 0
+        for path in self._spool_files():
+            try:
+                size += path.stat().st_size
+                files += 1
+            except OSError:
+                continue     # sent and removed meanwhile
+        return files, size
+
     def full(self) -> bool:
         """A batch is ready: read no more package output until it is flushed (or spooled)."""
         return len(self._buffer) >= self.batch_size or self._buffer_chars >= self.batch_chars
