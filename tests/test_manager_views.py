@@ -100,3 +100,19 @@ def test_the_rate_counts_each_minute_of_the_last_day(catalog):
     assert sum(r["started"] for r in rows) == 4
     assert all(r["pickup_avg_ms"] is None or 0 <= r["pickup_avg_ms"] < 60_000 for r in rows)
     assert catalog.execution_rate(0) == []
+
+
+def test_a_worker_disabled_for_a_changed_certificate_is_the_reason(catalog):
+    deploy_sample(catalog)
+    worker = register(catalog, "c1", certificate_thumbprint="AA" * 32)
+    pinned = new_execution(catalog, start=False, useanyworker=False)
+    catalog.add_execution_worker(pinned, worker)
+    catalog.start_execution(pinned)
+    status = catalog.update_worker_agent_status(worker, "c1", certificate_thumbprint="BB" * 32)
+    assert status.is_enabled is False and status.warning
+    waits = catalog.execution_waits(pinned)
+    assert (waits["reason"], waits["certificate_disabled_workers"]) == ("certificate_changed", 1)
+    catalog.disable_worker_agent(worker)          # an admin's decision replaces the catalog's reason
+    assert catalog.execution_waits(pinned)["reason"] == "no_enabled_worker"
+    catalog.enable_worker_agent(worker)
+    assert catalog.execution_waits(pinned)["reason"] == "queued"

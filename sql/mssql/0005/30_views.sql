@@ -76,16 +76,20 @@ WHERE o.[operation_type] = 200
 GROUP BY o.[status];
 GO
 -- "Why is this not running?": for each task waiting in the queue, what stands between it and a worker:
--- no eligible worker (any worker, or those added with add_execution_worker) is enabled; none of the
+-- no eligible worker (any worker, or those added with add_execution_worker) is enabled (some of them
+-- disabled by the catalog for a certificate they had not announced: certificate_changed); none of the
 -- enabled ones is online; all the online ones are full; or it waits behind older work (tasks_ahead).
 CREATE VIEW [catalog].[execution_waits]
 AS
 SELECT t.[execution_id], e.[eligible_workers], e.[enabled_workers], e.[online_workers], e.[free_slots],
+       e.[certificate_disabled_workers],
        CONVERT(int, (SELECT COUNT(*) FROM [internal].[tasks] AS a
         WHERE a.[status] = 1 AND (a.[priority] > t.[priority] OR (a.[priority] = t.[priority]
               AND (a.[ready_for_dispatch_time] < t.[ready_for_dispatch_time]
                    OR (a.[ready_for_dispatch_time] = t.[ready_for_dispatch_time] AND a.[task_id] < t.[task_id])))))) AS [tasks_ahead],
-       CONVERT(nvarchar(32), CASE WHEN e.[enabled_workers] = 0 THEN N'no_enabled_worker'
+       CONVERT(nvarchar(32), CASE WHEN e.[enabled_workers] = 0 AND e.[certificate_disabled_workers] > 0
+                                  THEN N'certificate_changed'
+            WHEN e.[enabled_workers] = 0 THEN N'no_enabled_worker'
             WHEN e.[online_workers] = 0 THEN N'no_online_worker'
             WHEN e.[free_slots] = 0 THEN N'workers_full'
             ELSE N'queued' END) AS [reason]
@@ -93,10 +97,12 @@ FROM [internal].[tasks] AS t
 CROSS APPLY (
     SELECT CONVERT(int, COUNT(*)) AS [eligible_workers],
            CONVERT(int, COALESCE(SUM(CASE WHEN w.[is_enabled] = 1 THEN 1 ELSE 0 END), 0)) AS [enabled_workers],
+           CONVERT(int, COALESCE(SUM(CASE WHEN w.[is_enabled] = 0 AND w.[disabled_reason] = N'certificate' THEN 1 ELSE 0 END), 0))
+               AS [certificate_disabled_workers],
            CONVERT(int, COALESCE(SUM(CASE WHEN w.[is_enabled] = 1 AND w.[online] = 1 THEN 1 ELSE 0 END), 0)) AS [online_workers],
            CONVERT(int, COALESCE(SUM(CASE WHEN w.[is_enabled] = 1 AND w.[online] = 1 AND COALESCE(w.[max_tasks], 1) > w.[running]
                                           THEN COALESCE(w.[max_tasks], 1) - w.[running] ELSE 0 END), 0)) AS [free_slots]
-    FROM (SELECT wa.[is_enabled], wa.[max_tasks],
+    FROM (SELECT wa.[is_enabled], wa.[max_tasks], wa.[disabled_reason],
                  CASE WHEN wa.[last_online_time] >= DATEADD(second,
                           -(SELECT CONVERT(int, p.[property_value]) FROM [internal].[catalog_properties] AS p
                             WHERE p.[property_name] = N'WORKER_ONLINE_WINDOW_SECONDS'), SYSDATETIMEOFFSET())

@@ -9,3 +9,5 @@ DROP VIEW IF EXISTS [catalog].[worker_summary];
 DROP VIEW IF EXISTS [catalog].[queue_summary];
 DROP VIEW IF EXISTS [catalog].[caller_roles];
 GO
+ALTER TABLE [internal].[worker_agents] DROP COLUMN [disabled_reason];
+GO

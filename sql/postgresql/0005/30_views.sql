@@ -69,14 +69,17 @@ WHERE o.operation_type = 200
 GROUP BY o.status;
 
 -- "Why is this not running?": for each task waiting in the queue, what stands between it and a worker:
--- no eligible worker (any worker, or those added with add_execution_worker) is enabled; none of the
+-- no eligible worker (any worker, or those added with add_execution_worker) is enabled (some of them
+-- disabled by the catalog for a certificate they had not announced: certificate_changed); none of the
 -- enabled ones is online; all the online ones are full; or it waits behind older work (tasks_ahead).
 CREATE VIEW catalog.execution_waits AS
 SELECT t.execution_id, e.eligible_workers, e.enabled_workers, e.online_workers, e.free_slots,
+       e.certificate_disabled_workers,
        (SELECT count(*) FROM internal.tasks AS a
         WHERE a.status = 1 AND (a.priority > t.priority OR (a.priority = t.priority
               AND (a.ready_for_dispatch_time, a.task_id) < (t.ready_for_dispatch_time, t.task_id))))::integer AS tasks_ahead,
-       CASE WHEN e.enabled_workers = 0 THEN 'no_enabled_worker'
+       CASE WHEN e.enabled_workers = 0 AND e.certificate_disabled_workers > 0 THEN 'certificate_changed'
+            WHEN e.enabled_workers = 0 THEN 'no_enabled_worker'
             WHEN e.online_workers = 0 THEN 'no_online_worker'
             WHEN e.free_slots = 0 THEN 'workers_full'
             ELSE 'queued' END AS reason
@@ -84,10 +87,12 @@ FROM internal.tasks AS t
 CROSS JOIN LATERAL (
     SELECT count(*)::integer AS eligible_workers,
            count(*) FILTER (WHERE w.is_enabled)::integer AS enabled_workers,
+           count(*) FILTER (WHERE NOT w.is_enabled AND w.disabled_reason = 'certificate')::integer
+               AS certificate_disabled_workers,
            count(*) FILTER (WHERE w.is_enabled AND w.online)::integer AS online_workers,
            coalesce(sum(greatest(coalesce(w.max_tasks, 1) - w.running, 0)) FILTER (WHERE w.is_enabled AND w.online), 0)::integer
                AS free_slots
-    FROM (SELECT wa.is_enabled, wa.max_tasks,
+    FROM (SELECT wa.is_enabled, wa.max_tasks, wa.disabled_reason,
                  wa.last_online_time >= now() - make_interval(secs => (
                      SELECT p.property_value::integer FROM internal.catalog_properties AS p
                      WHERE p.property_name = 'WORKER_ONLINE_WINDOW_SECONDS')) AS online,

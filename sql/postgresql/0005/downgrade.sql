@@ -5,3 +5,4 @@ DROP VIEW IF EXISTS catalog.execution_status_counts;
 DROP VIEW IF EXISTS catalog.worker_summary;
 DROP VIEW IF EXISTS catalog.queue_summary;
 DROP VIEW IF EXISTS catalog.caller_roles;
+ALTER TABLE internal.worker_agents DROP COLUMN IF EXISTS disabled_reason;
