@@ -98,6 +98,20 @@ def test_no_action_is_offered_without_ssis_admin(logins, page, web, catalog, wor
     else:
         page.locator(f"#worker-{worker.worker_agent_id}").wait_for()
     screenshot(page, f"worker-manager-{role}")
+    # A forged POST of each action, with the session's own CSRF token: the database's roles refuse it.
+    token = page.locator("input[name=csrf_token]").first.get_attribute("value")
+    def state():      # what the actions would change (the running worker's heartbeat moves the rest)
+        w = catalog.worker_agent(worker.worker_agent_id)
+        return w and (w.is_enabled, w.display_name, w.description, w.tags)
+    before = state()
+    for action in ("enable", "disable", "delete"):
+        reply = page.request.post(f"{web.base}/workers/{worker.worker_agent_id}/{action}",
+                                  headers={"X-CSRF-Token": token})
+        assert reply.status == 403 and f"{action}_worker_agent" in reply.text(), action
+    reply = page.request.post(f"{web.base}/workers/{worker.worker_agent_id}/properties",
+                              headers={"X-CSRF-Token": token}, form={"DisplayName": "taken over"})
+    assert reply.status == 403
+    assert state() == before
 
 
 def settled(page) -> None:
@@ -105,31 +119,39 @@ def settled(page) -> None:
     page.locator(".htmx-request, .htmx-swapping, .htmx-settling").first.wait_for(state="detached")
 
 
-def pick(page, package: str) -> None:
+def pick(page, package: str, folder: str = FOLDER, project: str = PROJECT) -> None:
     page.get_by_role("navigation").get_by_role("link", name="Execute Package").click()
-    for label, value in (("Folder", FOLDER), ("Project", PROJECT), ("Package", package)):
+    for label, value in (("Folder", folder), ("Project", project), ("Package", package)):
         page.get_by_label(label).select_option(value)
         page.locator(f"select[name={label.lower()}] option[selected]", has_text=value).wait_for(state="attached")
         settled(page)
 
 
-def execute(page, web, package: str, **parameters: str) -> int:
+def execute(page, web, package: str, folder: str = FOLDER, project: str = PROJECT, **parameters: str) -> int:
     """Execute Package in Scale Out, through the form; returns the execution id the overview shows."""
-    pick(page, package)
-    for name, value in parameters.items():
-        page.locator(f"input[name='param:30:{name}']").fill(value)
+    pick(page, package, folder, project)
+    for name, value in parameters.items():     # a project's (20) or the package's (30) parameter
+        page.locator(f"input[name$=':{name}']").fill(value)
     page.get_by_role("button", name="Start").click()
     page.wait_for_url(f"{web.base}/executions/*")
     return int(page.url.rsplit("/", 1)[1])
 
 
-def test_execute_package_and_watch_it_live(logins, page, web, catalog, workers):
+def test_execute_package_and_watch_it_live(logins, page, web, catalog, workers, tmp_path):
+    from scaleout_catalog.project.deploy import deploy
+    from scaleout_catalog.samples import SALES
+    deploy(catalog, SALES, "samples", create_folder=True)        # the bundled sample, as scaleout demo deploys it
     deploy_test_project(catalog)
     worker = workers.start("w1")
     wait_until(lambda: catalog.worker_agent(worker.worker_agent_id), 30, "the worker to register")
     sign_in(page, web, logins["ssis_admin"])
     page.locator(f"#worker-{worker.worker_agent_id}").get_by_role("button", name="Enable").click()
     page.locator(f"#worker-{worker.worker_agent_id} [data-state=enabled]", has_text="Enabled").wait_for()
+
+    sample = execute(page, web, "load_region", "samples", "sales", Region="EMEA", OutputDir=str(tmp_path / "out"))
+    page.locator("[data-status='7']").wait_for(timeout=60_000)      # no reload: over the page's event stream
+    page.locator("#messages", has_text="EMEA: loaded").wait_for()
+    assert catalog.execution(sample).status == 7
 
     pick(page, "hello")
     page.locator("input[name='param:30:Lines']").fill("4")

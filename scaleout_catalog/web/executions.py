@@ -242,7 +242,9 @@ def routes(manager: "Manager", routed: Callable) -> list[Route]:
                 if described[0] == 403:
                     return manager.problem(request, *described)     # no right to stop: none was stopped
                 refused.append(f"{execution_id}: {described[1]}")
-        said = f"Stop requested for {len(stopped)} execution(s)" + (f" ({', '.join(map(str, stopped))})" if stopped else "")
+        said = f"Stop requested for {len(stopped)} execution(s)"
+        if stopped:
+            said += f" ({', '.join(map(str, stopped))})"
         if refused:
             said += ". Not stopped: " + "; ".join(refused)
         return manager.page(request, "_flash.html", message=said + ".", kind="error" if refused else "info")

@@ -48,5 +48,6 @@ def seconds(delta: timedelta | None) -> str:
 def install(env) -> None:
     """The filters the templates use."""
     env.filters.update(status_name=status_name, when=when, seconds=seconds)
-    env.globals.update(ATTEMPT_STATUSES=ATTEMPT_STATUSES, STATUS_CLASSES=STATUS_CLASSES, MESSAGE_TYPES=MESSAGE_TYPES, is_terminal=is_terminal,
+    env.globals.update(ATTEMPT_STATUSES=ATTEMPT_STATUSES, STATUS_CLASSES=STATUS_CLASSES, MESSAGE_TYPES=MESSAGE_TYPES,
+                       is_terminal=is_terminal,
                        STATUS_NAMES=STATUS_NAMES)
