@@ -119,7 +119,7 @@ def routes(manager: "Manager", routed: Callable) -> list[Route]:
             return missing
         catalog = request.state.session.catalog
         messages = catalog.operation_messages_after(execution.execution_id, 0, FIRST_MESSAGES)
-        return manager.page(request, "execution.html", messages=messages,
+        return manager.page(request, "execution.html", messages=in_time_order(messages),
                             last_message_id=messages[-1].operation_message_id if messages else 0,
                             more_messages=len(messages) == FIRST_MESSAGES,
                             parameters=catalog.execution_parameter_values(execution.execution_id),
@@ -181,7 +181,7 @@ def routes(manager: "Manager", routed: Callable) -> list[Route]:
                     return
                 if messages:
                     after = messages[-1].operation_message_id
-                    yield _event("messages", render("_messages.html", messages=messages), after)
+                    yield _event("messages", render("_messages.html", messages=in_time_order(messages)), after)
                 if e.status != shown or e.status == 5:       # pending: the reason it waits may change
                     extra = await run_in_threadpool(summary, session.catalog, e, session.may_execute)
                     if e.status != shown or extra["waits"] != waits:
@@ -258,6 +258,12 @@ def routes(manager: "Manager", routed: Callable) -> list[Route]:
         Route("/executions/{execution_id:int}/stop", routed(stop), methods=["POST"]),
         Route("/executions/{execution_id:int}/rerun", routed(rerun), methods=["POST"]),
     ]
+
+
+def in_time_order(messages: list) -> list:
+    """Messages as they happened: a worker writes a batch at a time, and its own start message (timed at
+    the spawn request) may be stored after the package's first lines."""
+    return sorted(messages, key=lambda m: (m.message_time, m.operation_message_id))
 
 
 def _after_action(manager: "Manager", request: Request, execution_id: int, message: str) -> Response:
