@@ -186,3 +186,16 @@ def test_bulk_stop_stops_the_ticked_executions_and_says_which_could_not(admin, c
     assert [catalog.execution(i).status for i in running] == [8, 8]
     assert catalog.execution(pending).status == 3 and catalog.execution(created).status == 1
     assert admin.post("/executions/stop", data={"csrf_token": token}).status_code == 400
+
+
+def test_the_next_page_keeps_filters_with_characters_a_url_must_escape(admin, catalog):
+    from helpers import ARCHIVE, MANIFEST
+    folder = "R&D #2+ 100%"
+    catalog.create_folder(folder)
+    catalog.deploy_project(folder, PROJECT, ARCHIVE, MANIFEST)
+    made = [catalog.create_execution(folder, PROJECT, "package2") for _ in range(51)]
+    new_execution(catalog, package="package2")          # in the other folder: never on these pages
+    page = admin.get("/executions/rows", params={"folder": folder}).text
+    assert ids(page) == sorted(made, reverse=True)[:50]
+    older = re.search(r'href="/executions\?([^"]*before=\d+[^"]*)"', page).group(1).replace("&amp;", "&")
+    assert ids(admin.get(f"/executions/rows?{older}").text) == [min(made)]

@@ -8,6 +8,7 @@ import uuid
 from datetime import datetime, timezone
 from statistics import mean
 from typing import TYPE_CHECKING, Any, Callable
+from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -95,7 +96,7 @@ def routes(manager: "Manager", routed: Callable) -> list[Route]:
         rows = rows[:PAGE_SIZE]
         next_query = None
         if more:
-            next_query = "&".join(f"{k}={v}" for k, v in {**form, "before": str(rows[-1].execution_id)}.items() if v)
+            next_query = urlencode({k: v for k, v in {**form, "before": str(rows[-1].execution_id)}.items() if v})
         return manager.page(request, template, executions=rows, form=form, next_query=next_query,
                             statuses=STATUS_NAMES)
 
