@@ -349,15 +349,7 @@ class Catalog:
                           before: int | None = None) -> list[models.Execution]:
         """The newest `limit` executions (in `status`, if given), newest first; `before` pages on: the
         ones older than that execution_id. Answered in the database from an index, however long the history."""
-        where = [clause for clause, value in (("status = :status", status), ("execution_id < :before", before))
-                 if value is not None]
-        condition = f"WHERE {' AND '.join(where)} " if where else ""
-        if self.dialect == "mssql":
-            sql = f"SELECT TOP (:limit) * FROM catalog.executions {condition}ORDER BY execution_id DESC"
-        else:
-            sql = f"SELECT * FROM catalog.executions {condition}ORDER BY execution_id DESC LIMIT :limit"
-        params = {"limit": int(limit), "status": status, "before": before}
-        return self._read(models.Execution, sql, **{k: v for k, v in params.items() if v is not None})
+        return self.search_executions(limit=limit, status=status, before=before)
 
     def search_executions(self, *, limit: int = 50, before: int | None = None, status: int | None = None,
                           folder_name: str | None = None, project_name: str | None = None,
@@ -366,28 +358,29 @@ class Catalog:
                           text: str | None = None) -> list[models.Execution]:
         """All Executions, filtered: newest first, `limit` a page, `before` the next page (a keyset on
         execution_id); `text` is found in the folder, project, package or caller name (any case)."""
-        filters = {"status = :status": status, "folder_name = :folder": folder_name,
-                   "project_name = :project": project_name, "package_name = :package": package_name,
-                   "worker_agent_id = :worker": str(worker_agent_id) if worker_agent_id else None,
-                   "start_time >= :started_from": started_from, "start_time < :started_until": started_until,
-                   "execution_id < :before": before}
-        where = [clause for clause, value in filters.items() if value is not None]
-        params: dict[str, Any] = {"limit": int(limit), "status": status, "folder": folder_name, "project": project_name,
-                                  "package": package_name, "worker": filters["worker_agent_id = :worker"],
-                                  "started_from": started_from, "started_until": started_until, "before": before}
+        conditions = (("status = :status", "status", status), ("folder_name = :folder", "folder", folder_name),
+                      ("project_name = :project", "project", project_name),
+                      ("package_name = :package", "package", package_name),
+                      ("worker_agent_id = :worker", "worker", str(worker_agent_id) if worker_agent_id else None),
+                      ("start_time >= :started_from", "started_from", started_from),
+                      ("start_time < :started_until", "started_until", started_until),
+                      ("execution_id < :before", "before", before))
+        where = [clause for clause, _, value in conditions if value is not None]
+        params: dict[str, Any] = {name: value for _, name, value in conditions if value is not None}
+        params["limit"] = int(limit)
         if text:
-            pattern = "%" + re.sub(r"([\\%_\[])", r"\\\1", text.lower()) + "%"
+            params["text"] = "%" + re.sub(r"([\\%_\[])", r"\\\1", text.lower()) + "%"
             where.append("(" + " OR ".join(f"LOWER({c}) LIKE :text ESCAPE '\\'" for c in
                                            ("folder_name", "project_name", "package_name", "caller_name")) + ")")
-            params["text"] = pattern
         condition = f"WHERE {' AND '.join(where)} " if where else ""
-        top, tail = ("TOP (:limit) ", "") if self.dialect == "mssql" else ("", " LIMIT :limit")
+        top, tail = self._first_rows(":limit")
         sql = f"SELECT {top}* FROM catalog.executions {condition}ORDER BY execution_id DESC{tail}"
-        return self._read(models.Execution, sql, **{k: v for k, v in params.items() if v is not None})
+        return self._read(models.Execution, sql, **params)
 
-    def operation_messages_after(self, operation_id: int, after: int = 0, limit: int = 1000) -> list[models.OperationMessage]:
+    def operation_messages_after(self, operation_id: int, after: int = 0,
+                                 limit: int = 1000) -> list[models.OperationMessage]:
         """An operation's messages with operation_message_id above `after`, oldest first, at most `limit`."""
-        top, tail = ("TOP (:limit) ", "") if self.dialect == "mssql" else ("", " LIMIT :limit")
+        top, tail = self._first_rows(":limit")
         return self._read(models.OperationMessage,
                           f"SELECT {top}* FROM catalog.operation_messages WHERE operation_id = :id "
                           f"AND operation_message_id > :after ORDER BY operation_message_id{tail}",
@@ -395,7 +388,7 @@ class Catalog:
 
     def first_error(self, operation_id: int) -> models.OperationMessage | None:
         """An operation's first error message (message_type 120), or None."""
-        top, tail = ("TOP (1) ", "") if self.dialect == "mssql" else ("", " LIMIT 1")
+        top, tail = self._first_rows("1")
         rows = self._read(models.OperationMessage,
                           f"SELECT {top}* FROM catalog.operation_messages WHERE operation_id = :id "
                           f"AND message_type = 120 ORDER BY operation_message_id{tail}", id=operation_id)
@@ -404,10 +397,11 @@ class Catalog:
     def recent_runs(self, folder_name: str, project_name: str, package_name: str,
                     limit: int = 20) -> list[models.Execution]:
         """The package's newest succeeded executions (for its usual duration)."""
-        top, tail = ("TOP (:limit) ", "") if self.dialect == "mssql" else ("", " LIMIT :limit")
+        top, tail = self._first_rows(":limit")
         return self._read(models.Execution,
-                          f"SELECT {top}* FROM catalog.executions WHERE folder_name = :folder AND project_name = :project "
-                          f"AND package_name = :package AND status = 7 ORDER BY execution_id DESC{tail}",
+                          f"SELECT {top}* FROM catalog.executions WHERE folder_name = :folder "
+                          f"AND project_name = :project AND package_name = :package AND status = 7 "
+                          f"ORDER BY execution_id DESC{tail}",
                           folder=folder_name, project=project_name, package=package_name, limit=int(limit))
 
     def execution(self, execution_id: int) -> models.Execution | None:
@@ -455,6 +449,10 @@ class Catalog:
         rows = self.query("SELECT property_name, property_value FROM catalog.catalog_properties")
         return {r["property_name"]: r["property_value"] for r in rows}
 
+    def master_properties(self) -> dict[str, str]:
+        rows = self.query("SELECT property_name, property_value FROM catalog.master_properties")
+        return {r["property_name"]: r["property_value"] for r in rows}
+
     def caller_roles(self) -> frozenset[str]:
         """The catalog roles this login holds (catalog.caller_roles, revision 0005): what a user interface
         may offer it. The procedures still decide every call."""
@@ -483,6 +481,11 @@ class Catalog:
         and their average pickup time (catalog.execution_rate; minutes with nothing in them are absent)."""
         return self.query("SELECT * FROM catalog.execution_rate WHERE minutes_ago < :minutes ORDER BY minutes_ago",
                           {"minutes": int(minutes)})
+
+    def _first_rows(self, count: str) -> tuple[str, str]:
+        """A query's first `count` rows (a literal or a :parameter): TOP on SQL Server, LIMIT on PostgreSQL;
+        (what follows SELECT, what ends the query)."""
+        return (f"TOP ({count}) ", "") if self.dialect == "mssql" else ("", f" LIMIT {count}")
 
     def _read(self, cls: type, sql: str, **params: Any) -> list:
         return [from_row(cls, _normalise(r)) for r in self.query(sql, params)]

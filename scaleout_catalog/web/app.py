@@ -14,6 +14,7 @@ from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
@@ -26,11 +27,10 @@ from ..connection import resolve_url
 from . import dashboard, execute, executions, present, workers
 from .auth import SignInError, sign_in
 from .problems import describe
-from .sessions import IDLE_SECONDS, LIFETIME_SECONDS, Session, SessionStore
+from .sessions import IDLE_SECONDS, LIFETIME_SECONDS, SESSION_COOKIE, Session, SessionStore
 
 log = logging.getLogger("scaleout.web")
 HERE = Path(__file__).resolve().parent
-SESSION_COOKIE = "scaleout_session"
 SIGNIN_COOKIE = "scaleout_signin"      # the sign-in form's CSRF token (double submit: no session yet)
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
@@ -136,7 +136,6 @@ def create_app(url: str | None = None, *, secure_cookies: bool = False, idle_sec
             request.state.form_lists = {k: [v for v in form.getlist(k) if isinstance(v, str)] for k in form.keys()}
 
     def routed(endpoint: Callable[[Request], Response], signed_in: bool = True) -> Callable:
-        from starlette.concurrency import run_in_threadpool
         inner = manager.signed_in(endpoint) if signed_in else endpoint
 
         async def handler(request: Request) -> Response:

@@ -38,33 +38,30 @@ def sign_in(base_url: str, login: str, password: str) -> Session:
     url = make_url(base_url).set(username=login, password=password or None)
     catalog = Catalog(url.render_as_string(hide_password=False), pool_size=2, max_overflow=2)
     try:
-        try:
-            roles = catalog.caller_roles()
-        except Exception as exc:  # noqa: BLE001  (the database's own refusals, as the catalog's exceptions)
-            raise understood(exc) from None
-    except CatalogConnectionError as exc:
+        roles = catalog.caller_roles()
+        if not roles:
+            raise RoleRequired("no catalog role", "catalog.caller_roles", READER_ROLES)
+    except BaseException as exc:
         catalog.dispose()
-        if _REFUSED.search(str(exc)):
-            raise SignInError("The database refused this login and password.") from None
-        raise SignInError(f"The catalog database cannot be reached: {exc}") from None
-    except CatalogNotInstalled:
-        catalog.dispose()
-        raise SignInError("This database has no catalog at the revision this manager needs: "
-                          "run scaleout db upgrade.") from None
-    except RoleRequired:
-        catalog.dispose()
-        raise SignInError(f"The login {login} holds none of the roles {', '.join(READER_ROLES)} in this catalog: "
-                          "ask an admin to add it to one.") from None
-    except sa.exc.DBAPIError as exc:     # refused before any view was read: the login itself (SQL Server: 18456)
-        catalog.dispose()
-        if _REFUSED.search(str(exc.orig)):
-            raise SignInError("The database refused this login and password.") from None
-        raise SignInError(f"The catalog database refused the connection: {printable(str(exc.orig).splitlines()[0])}") \
-            from None
-    except BaseException:
-        catalog.dispose()
-        raise
-    if not roles:
-        catalog.dispose()
-        raise SignInError(f"The login {login} holds none of the roles {', '.join(READER_ROLES)} in this catalog.")
+        why = refusal(understood(exc), login)
+        if why is None:
+            raise
+        raise why from None
     return Session(login=login, catalog=catalog, roles=roles)
+
+
+def refusal(exc: BaseException, login: str) -> SignInError | None:
+    """Why the database would not let the login in, or None for any other error."""
+    if isinstance(exc, RoleRequired):
+        return SignInError(f"The login {login} holds none of the roles {', '.join(READER_ROLES)} in this catalog: "
+                           "ask an admin to add it to one.")
+    if isinstance(exc, CatalogNotInstalled):
+        return SignInError("This database has no catalog at the revision this manager needs: run scaleout db upgrade.")
+    # Refused at connect (a SQL Server login comes through as a DBAPIError), or unreachable.
+    text = str(exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc)
+    if isinstance(exc, (CatalogConnectionError, sa.exc.DBAPIError)):
+        if _REFUSED.search(text):
+            return SignInError("The database refused this login and password.")
+        return SignInError(f"The catalog database cannot be reached or refused the connection: "
+                           f"{printable(text.splitlines()[0] if text else type(exc).__name__)}")
+    return None

@@ -21,8 +21,7 @@ def read(request: Request) -> dict[str, Any]:
     parts: dict[str, Any] = {}
     for name, reader in (("queue", catalog.queue_summary), ("workers", catalog.worker_summary),
                          ("catalog_properties", catalog.catalog_properties),
-                         ("master_properties", lambda: catalog.query(
-                             "SELECT property_name, property_value FROM catalog.master_properties"))):
+                         ("master_properties", catalog.master_properties)):
         try:
             parts[name] = reader()
         except Exception as exc:  # noqa: BLE001

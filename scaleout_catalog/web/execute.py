@@ -38,10 +38,11 @@ def choices(catalog, form: dict[str, str]) -> dict[str, Any]:
 
 def routes(manager: "Manager", routed: Callable) -> list[Route]:
     def show(request: Request, form: dict[str, str], status: int = 200, message: str | None = None,
-             chosen_workers: list[str] | None = None) -> Response:
-        catalog = request.state.session.catalog
+             chosen_workers: list[str] | None = None, context: dict[str, Any] | None = None) -> Response:
+        """The form; context: the choices already read for this request, if any."""
         return manager.page(request, "execute.html", status_code=status, form=form, message=message,
-                            chosen_workers=chosen_workers or [], **choices(catalog, form))
+                            chosen_workers=chosen_workers or [],
+                            **(context or choices(request.state.session.catalog, form)))
 
     def page(request: Request) -> Response:
         form = {k: request.query_params.get(k, "") for k in ("folder", "project", "package")}
@@ -54,7 +55,7 @@ def routes(manager: "Manager", routed: Callable) -> list[Route]:
         worker_ids = request.state.form_lists.get("worker", [])
         context = choices(catalog, form)
         if not context["ready"]:
-            return show(request, form, 400, "Choose a folder, a project and a package.", worker_ids)
+            return show(request, form, 400, "Choose a folder, a project and a package.", worker_ids, context)
         values: list[tuple[int, str, str]] = []
         for p in context["parameters"]:
             value = form.get(f"param:{p['object_type']}:{p['parameter_name']}", "")
@@ -62,16 +63,16 @@ def routes(manager: "Manager", routed: Callable) -> list[Route]:
                 continue        # keeps the design default (a required one without it is refused at start)
             if len(value) > MAX_VALUE or "\x00" in value:
                 return show(request, form, 400, f"The value of {p['parameter_name']} is longer than {MAX_VALUE} "
-                                                "characters or contains NUL.", worker_ids)
+                                                "characters or contains NUL.", worker_ids, context)
             values.append((p["object_type"], p["parameter_name"], value))
         try:
             retry_count = int(form.get("retry_count") or 0)
         except ValueError:
-            return show(request, form, 400, "The retry count is a whole number from 0 to 100.", worker_ids)
+            return show(request, form, 400, "The retry count is a whole number from 0 to 100.", worker_ids, context)
         try:
             workers = [uuid.UUID(w) for w in worker_ids]
         except ValueError:
-            return show(request, form, 400, "A chosen worker is not a WorkerAgentId.", worker_ids)
+            return show(request, form, 400, "A chosen worker is not a WorkerAgentId.", worker_ids, context)
         try:
             with catalog.transaction():
                 execution_id = catalog.create_execution(form["folder"], form["project"], form["package"],
@@ -85,7 +86,7 @@ def routes(manager: "Manager", routed: Callable) -> list[Route]:
             described = describe(exc)
             if described is None:
                 raise
-            return show(request, form, described[0], described[1], worker_ids)
+            return show(request, form, described[0], described[1], worker_ids, context)
         return RedirectResponse(f"/executions/{execution_id}", status_code=303)
 
     return [Route("/execute", routed(page), methods=["GET"]),

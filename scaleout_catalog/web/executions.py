@@ -18,6 +18,7 @@ from starlette.routing import Route
 from ..models import STATUS_NAMES, TERMINAL_STATUSES
 from .present import duration
 from .problems import describe
+from .sessions import SESSION_COOKIE
 
 if TYPE_CHECKING:
     from .app import Manager
@@ -26,6 +27,7 @@ PAGE_SIZE = 50
 FIRST_MESSAGES = 2000          # messages an overview shows at once; the rest stream after them
 STREAM_INTERVAL = 0.5          # seconds between reads of a running execution
 STREAM_SECONDS = 600           # a stream ends after this long; the browser reconnects where it left off
+STREAM_BATCH = 1000            # messages a stream reads at a time (a full batch: read on at once)
 MAX_NAME = 128
 MAX_TEXT = 200
 
@@ -145,7 +147,7 @@ def routes(manager: "Manager", routed: Callable) -> list[Route]:
         execution, missing = execution_or_404(request)
         if missing is not None:
             return missing
-        session, session_id = request.state.session, request.cookies.get("scaleout_session")
+        session, session_id = request.state.session, request.cookies.get(SESSION_COOKIE)
         try:
             after = int(request.headers.get("last-event-id") or request.query_params.get("after") or 0)
             shown = int(request.query_params.get("status") or 0)
@@ -156,7 +158,7 @@ def routes(manager: "Manager", routed: Callable) -> list[Route]:
             # The status first: a worker writes an attempt's messages and its outcome in one transaction,
             # so once the status is final every message is there to read.
             e = session.catalog.execution(execution.execution_id)
-            return e, session.catalog.operation_messages_after(execution.execution_id, after, 1000)
+            return e, session.catalog.operation_messages_after(execution.execution_id, after, STREAM_BATCH)
 
         def render(template: str, **context: Any) -> str:
             return manager.templates.get_template(template).render(request=request, session=session, **context)
@@ -183,15 +185,19 @@ def routes(manager: "Manager", routed: Callable) -> list[Route]:
                 if messages:
                     after = messages[-1].operation_message_id
                     yield _event("messages", render("_messages.html", messages=in_time_order(messages)), after)
-                if e.status != shown or e.status == 5:       # pending: the reason it waits may change
+                # Pending: the reason it waits may change; only that is read again until something has.
+                now_waits = waits
+                if e.status == shown == 5 and session.may_execute:
+                    now_waits = await run_in_threadpool(session.catalog.execution_waits, e.execution_id)
+                if e.status != shown or now_waits != waits:
                     extra = await run_in_threadpool(summary, session.catalog, e, session.may_execute)
-                    if e.status != shown or extra["waits"] != waits:
-                        shown, waits = e.status, extra["waits"]
-                        yield _event("status", render("_execution_summary.html", **extra))
-                if e.status in TERMINAL_STATUSES and len(messages) < 1000:
+                    shown, waits = e.status, extra["waits"]
+                    yield _event("status", render("_execution_summary.html", **extra))
+                full = len(messages) == STREAM_BATCH
+                if e.status in TERMINAL_STATUSES and not full:
                     yield _event("done", "")
                     return
-                await asyncio.sleep(STREAM_INTERVAL if len(messages) < 1000 else 0)
+                await asyncio.sleep(0 if full else STREAM_INTERVAL)
 
         return StreamingResponse(events(), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..catalog import Catalog
 
+SESSION_COOKIE = "scaleout_session"    # the browser's random session id, and nothing else
 IDLE_SECONDS = 30 * 60          # signed out after this long without a request
 LIFETIME_SECONDS = 12 * 60 * 60  # and after this long in any case
 

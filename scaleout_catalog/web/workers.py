@@ -44,11 +44,24 @@ def routes(manager: "Manager", routed: Callable) -> list[Route]:
     def table(request: Request) -> Response:
         return manager.page(request, "_workers_table.html", **rows(request))
 
-    def worker_id(request: Request) -> str:
+    def worker_id(request: Request) -> tuple[str | None, Response | None]:
+        """The path's WorkerAgentId, or the 404 to answer."""
+        raw = request.path_params["worker_agent_id"]
         try:
-            return str(uuid.UUID(request.path_params["worker_agent_id"]))
+            return str(uuid.UUID(raw)), None
         except ValueError:
-            raise ValueError("not a WorkerAgentId") from None
+            return None, manager.problem(request, 404, f"{raw[:60]!r} is not a WorkerAgentId "
+                                                       "(a GUID, as in catalog.worker_agents).")
+
+    def worker_row(request: Request) -> tuple[WorkerAgent | None, Response | None]:
+        """The path's worker agent from catalog.worker_agents, or the 404 to answer."""
+        worker, missing = worker_id(request)
+        if missing is not None:
+            return None, missing
+        found = request.state.session.catalog.worker_agent(worker)
+        if found is None:
+            return None, manager.problem(request, 404, f"There is no worker agent {worker} (it may have been deleted).")
+        return found, None
 
     def done(request: Request, message: str, close_editor: bool = False) -> Response:
         """After an action: the fresh table for htmx (and the message), else back to the page."""
@@ -58,35 +71,23 @@ def routes(manager: "Manager", routed: Callable) -> list[Route]:
 
     def action(request: Request) -> Response:
         name = request.path_params["action"]
-        try:
-            worker = worker_id(request)
-        except ValueError:
-            return manager.problem(request, 404, f"{request.path_params['worker_agent_id'][:60]!r} is not a "
-                                                 "WorkerAgentId (a GUID, as in catalog.worker_agents).")
+        worker, missing = worker_id(request)
+        if missing is not None:
+            return missing
         if name not in ACTIONS:
             return manager.problem(request, 404, f"There is no worker action {name[:40]!r}.")
         getattr(request.state.session.catalog, f"{name}_worker_agent")(worker)
         return done(request, f"Worker agent {worker} {name}d.")
 
     def editor(request: Request) -> Response:
-        try:
-            worker = worker_id(request)
-        except ValueError:
-            return manager.problem(request, 404, "Not a WorkerAgentId.")
-        found = request.state.session.catalog.worker_agent(worker)
-        if found is None:
-            return manager.problem(request, 404, f"There is no worker agent {worker} (it may have been deleted).")
-        return manager.page(request, "_worker_editor.html", worker=found)
+        found, missing = worker_row(request)
+        return missing or manager.page(request, "_worker_editor.html", worker=found)
 
     def properties(request: Request) -> Response:
-        try:
-            worker = worker_id(request)
-        except ValueError:
-            return manager.problem(request, 404, "Not a WorkerAgentId.")
-        catalog = request.state.session.catalog
-        current = catalog.worker_agent(worker)
-        if current is None:
-            return manager.problem(request, 404, f"There is no worker agent {worker} (it may have been deleted).")
+        current, missing = worker_row(request)
+        if missing is not None:
+            return missing
+        worker, catalog = str(current.worker_agent_id), request.state.session.catalog
         form = request.state.form
         values = {"DisplayName": current.display_name, "Description": current.description, "Tags": current.tags}
         changed = {name: form[name] for name in PROPERTIES if name in form and form[name] != (values[name] or "")}
