@@ -211,6 +211,93 @@ class Catalog:
         return self.call("deploy_project", folder_name=folder_name, project_name=project_name,
                          project_stream=project_stream, project_manifest=manifest)[0]["operation_id"]
 
+    # -- catalog: environments, variables, references, parameter values (revision 0006) ----------
+
+    def create_environment(self, folder_name: str | None, environment_name: str | None,
+                           environment_description: str | None = None) -> None:
+        self.call("create_environment", folder_name=folder_name, environment_name=environment_name,
+                  environment_description=environment_description)
+
+    def delete_environment(self, folder_name: str | None, environment_name: str | None) -> None:
+        self.call("delete_environment", folder_name=folder_name, environment_name=environment_name)
+
+    def rename_environment(self, folder_name: str | None, environment_name: str | None,
+                           new_environment_name: str | None) -> None:
+        self.call("rename_environment", folder_name=folder_name, environment_name=environment_name,
+                  new_environment_name=new_environment_name)
+
+    def move_environment(self, source_folder: str | None, environment_name: str | None,
+                         destination_folder: str | None) -> None:
+        self.call("move_environment", source_folder=source_folder, environment_name=environment_name,
+                  destination_folder=destination_folder)
+
+    def set_environment_property(self, folder_name: str | None, environment_name: str | None,
+                                 property_name: str | None, property_value: str | None) -> None:
+        self.call("set_environment_property", folder_name=folder_name, environment_name=environment_name,
+                  property_name=property_name, property_value=property_value)
+
+    def create_environment_variable(self, folder_name: str | None, environment_name: str | None,
+                                    variable_name: str | None, data_type: str | None, sensitive: bool | None,
+                                    value: Any, description: str | None = None) -> None:
+        """A typed variable (String, Int32, Int64, Double, Boolean, DateTime); a sensitive value is stored
+        encrypted and shown as NULL."""
+        self.call("create_environment_variable", folder_name=folder_name, environment_name=environment_name,
+                  variable_name=variable_name, data_type=data_type, sensitive=sensitive, value=sql_value(value),
+                  description=description)
+
+    def set_environment_variable_value(self, folder_name: str | None, environment_name: str | None,
+                                       variable_name: str | None, value: Any) -> None:
+        self.call("set_environment_variable_value", folder_name=folder_name, environment_name=environment_name,
+                  variable_name=variable_name, value=sql_value(value))
+
+    def set_environment_variable_property(self, folder_name: str | None, environment_name: str | None,
+                                          variable_name: str | None, property_name: str | None,
+                                          property_value: str | None) -> None:
+        """Description, Name or Type."""
+        self.call("set_environment_variable_property", folder_name=folder_name, environment_name=environment_name,
+                  variable_name=variable_name, property_name=property_name, property_value=property_value)
+
+    def set_environment_variable_protection(self, folder_name: str | None, environment_name: str | None,
+                                            variable_name: str | None, sensitive: bool | None) -> None:
+        self.call("set_environment_variable_protection", folder_name=folder_name, environment_name=environment_name,
+                  variable_name=variable_name, sensitive=sensitive)
+
+    def delete_environment_variable(self, folder_name: str | None, environment_name: str | None,
+                                    variable_name: str | None) -> None:
+        self.call("delete_environment_variable", folder_name=folder_name, environment_name=environment_name,
+                  variable_name=variable_name)
+
+    def create_environment_reference(self, folder_name: str | None, project_name: str | None,
+                                     environment_name: str | None, reference_type: str | None = "R",
+                                     environment_folder_name: str | None = None) -> int:
+        """'R': the environment in the project's own folder; 'A': in environment_folder_name. Returns reference_id."""
+        return self.call("create_environment_reference", folder_name=folder_name, project_name=project_name,
+                         environment_name=environment_name, reference_type=reference_type,
+                         environment_folder_name=environment_folder_name)[0]["reference_id"]
+
+    def delete_environment_reference(self, reference_id: int | None) -> None:
+        self.call("delete_environment_reference", reference_id=reference_id)
+
+    def set_environment_reference_type(self, reference_id: int | None, reference_type: str | None,
+                                       environment_folder_name: str | None = None) -> None:
+        self.call("set_environment_reference_type", reference_id=reference_id, reference_type=reference_type,
+                  environment_folder_name=environment_folder_name)
+
+    def set_object_parameter_value(self, object_type: int | None, folder_name: str | None, project_name: str | None,
+                                   parameter_name: str | None, parameter_value: Any, object_name: str | None = None,
+                                   value_type: str | None = "V") -> None:
+        """'V': a literal value for the parameter; 'R': parameter_value names the environment variable that
+        an execution's reference supplies."""
+        self.call("set_object_parameter_value", object_type=object_type, folder_name=folder_name,
+                  project_name=project_name, parameter_name=parameter_name,
+                  parameter_value=sql_value(parameter_value), object_name=object_name, value_type=value_type)
+
+    def clear_object_parameter_value(self, folder_name: str | None, project_name: str | None,
+                                     object_type: int | None, parameter_name: str | None,
+                                     object_name: str | None = None) -> None:
+        self.call("clear_object_parameter_value", folder_name=folder_name, project_name=project_name,
+                  object_type=object_type, object_name=object_name, parameter_name=parameter_name)
+
     # -- catalog: executions -------------------------------------------------------------
 
     def create_execution(self, folder_name: str | None, project_name: str | None, package_name: str | None, *,
@@ -436,10 +523,33 @@ class Catalog:
         """The deployed parameters of a project's current version (project- and package-level)."""
         return self.query(
             "SELECT op.object_type, op.object_name, op.parameter_name, op.data_type, op.required, op.sensitive, "
-            "op.design_default_value "
+            "op.design_default_value, op.default_value, op.value_type, op.value_set, op.referenced_variable_name "
             "FROM catalog.object_parameters AS op JOIN catalog.projects AS p ON p.project_id = op.project_id "
             "JOIN catalog.folders AS f ON f.id = p.folder_id WHERE f.name = :folder AND p.name = :project",
             {"folder": folder_name, "project": project_name})
+
+    def environments(self, folder_name: str | None = None) -> list[dict[str, Any]]:
+        """catalog.environments with each one's folder name, by folder and name."""
+        where = "WHERE f.name = :folder " if folder_name is not None else ""
+        return self.query("SELECT e.environment_id, f.name AS folder_name, e.name, e.description, e.created_by_name, "
+                          "e.created_time FROM catalog.environments AS e JOIN catalog.folders AS f ON f.id = e.folder_id "
+                          f"{where}ORDER BY f.name, e.name", {"folder": folder_name})
+
+    def environment_variables(self, folder_name: str, environment_name: str) -> list[dict[str, Any]]:
+        """An environment's variables, by name; a sensitive one's value is None."""
+        return [_normalise(r) for r in self.query(
+            "SELECT v.variable_id, v.name, v.type, v.sensitive, v.value, v.description "
+            "FROM catalog.environment_variables AS v JOIN catalog.environments AS e ON e.environment_id = v.environment_id "
+            "JOIN catalog.folders AS f ON f.id = e.folder_id WHERE f.name = :folder AND e.name = :environment "
+            "ORDER BY v.name", {"folder": folder_name, "environment": environment_name})]
+
+    def environment_references(self, folder_name: str, project_name: str) -> list[dict[str, Any]]:
+        """A project's environment references, by reference_id."""
+        return self.query(
+            "SELECT r.reference_id, r.reference_type, r.environment_folder_name, r.environment_name "
+            "FROM catalog.environment_references AS r JOIN catalog.projects AS p ON p.project_id = r.project_id "
+            "JOIN catalog.folders AS f ON f.id = p.folder_id WHERE f.name = :folder AND p.name = :project "
+            "ORDER BY r.reference_id", {"folder": folder_name, "project": project_name})
 
     def task_attempts(self, execution_id: int) -> list[dict[str, Any]]:
         return self.query("SELECT attempt, worker_agent_id, claimed_time, ended_time, status "

@@ -118,6 +118,77 @@ class ExecutionNotScaleOut(CatalogError):
     number = 27255
 
 
+# Environments, references and values set on deployed parameters (revision 0006).
+class ObjectParameterNotFound(CatalogError):
+    """27106: a deployed parameter (catalog.object_parameters) that does not exist."""
+
+    number = 27106
+
+
+class EnvironmentReferenceNotInProject(CatalogError):
+    number = 27111
+
+
+class EnvironmentReferenceNotFound(CatalogError):
+    number = 27114
+
+
+class TargetFolderNotFound(CatalogError):
+    number = 27115
+
+
+class InvalidEnvironmentName(CatalogError):
+    number = 27142
+
+
+class ParameterVariableTypeMismatch(CatalogError):
+    """27148: an environment variable's type differs from the parameter bound to it."""
+
+    number = 27148
+
+
+class EnvironmentAlreadyExists(CatalogError):
+    number = 27157
+
+
+class DataTypeNotSupported(CatalogError):
+    number = 27159
+
+
+class EnvironmentVariableAlreadyExists(CatalogError):
+    number = 27173
+
+
+class InvalidEnvironmentVariableName(CatalogError):
+    number = 27180
+
+
+class EnvironmentNotFound(CatalogError):
+    number = 27182
+
+
+class EnvironmentVariableNotFound(CatalogError):
+    number = 27183
+
+
+class EnvironmentReferenceAlreadyExists(CatalogError):
+    number = 27204
+
+
+class EnvironmentReferenceNotAssociated(CatalogError):
+    number = 27208
+
+
+class ConversionFailed(CatalogError):
+    number = 27210
+
+
+class SensitiveVariableForPlainParameter(CatalogError):
+    """27221: a sensitive environment variable bound to a parameter that is not sensitive."""
+
+    number = 27221
+
+
 ERRORS_BY_NUMBER: dict[int, type[CatalogError]] = {
     cls.number: cls
     for cls in CatalogError.__subclasses__()
@@ -253,11 +324,17 @@ VIEW_ROLES: dict[str, tuple[str, ...]] = {
         "executions", "operations", "operation_messages", "execution_parameter_values", "folders", "projects",
         "packages", "object_parameters", "tasks", "task_attempts", "catalog_properties", "master_properties",
         "caller_roles", "queue_summary", "execution_status_counts", "execution_rate")},
+    **{f"catalog.{name}": _EXECUTOR for name in ("environments", "environment_variables", "environment_references")},
 }
 PROCEDURE_ROLES: dict[str, tuple[str, ...]] = {
     **{f"catalog.{name}": _ADMIN for name in (
         "enable_worker_agent", "disable_worker_agent", "delete_worker_agent", "set_worker_agent_property",
-        "configure_catalog", "create_folder", "deploy_project")},
+        "configure_catalog", "create_folder", "deploy_project",
+        "create_environment", "delete_environment", "rename_environment", "move_environment",
+        "set_environment_property", "create_environment_variable", "set_environment_variable_value",
+        "set_environment_variable_property", "set_environment_variable_protection", "delete_environment_variable",
+        "create_environment_reference", "delete_environment_reference", "set_environment_reference_type",
+        "set_object_parameter_value", "clear_object_parameter_value")},
     **{f"catalog.{name}": _EXECUTOR for name in (
         "create_execution", "set_execution_parameter_value", "add_execution_worker", "start_execution",
         "stop_operation", "create_and_start_executions")},

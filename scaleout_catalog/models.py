@@ -70,6 +70,11 @@ class Execution:
     machine_name: str | None
     worker_agent_id: UUID | None
     executed_count: int
+    # The environment the execution took its values from (create_execution's reference_id), if any.
+    reference_id: int | None = None
+    reference_type: str | None = None
+    environment_folder_name: str | None = None
+    environment_name: str | None = None
 
 
 @dataclass(frozen=True)

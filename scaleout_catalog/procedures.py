@@ -64,6 +64,13 @@ WORKER_AGENT_ID = _p("worker_agent_id", "WorkerAgentId", "uuid")
 EXECUTION_ID = _p("execution_id", "execution_id", "bigint", "bigint")
 TASK_ID = _p("task_id", "TaskId", "uuid")
 LEASE_TOKEN = _p("lease_token", "LeaseToken", "uuid")
+FOLDER_NAME = _p("folder_name", "folder_name", "text")
+PROJECT_NAME = _p("project_name", "project_name", "text")
+ENVIRONMENT_NAME = _p("environment_name", "environment_name", "text")
+VARIABLE_NAME = _p("variable_name", "variable_name", "text")
+PROPERTY_NAME = _p("property_name", "property_name", "text")
+PROPERTY_VALUE = _p("property_value", "property_value", "text")
+REFERENCE_ID = _p("reference_id", "reference_id", "bigint", "bigint")
 
 PROCEDURES: dict[str, Procedure] = {p.name: p for p in (
     # catalog: workers
@@ -96,6 +103,42 @@ PROCEDURES: dict[str, Procedure] = {p.name: p for p in (
     Procedure("catalog", "stop_operation", (_p("operation_id", "operation_id", "bigint"),)),
     Procedure("catalog", "create_and_start_executions", (
         _p("executions", "executions", "text"), _p("retry_count", "retry_count", "integer")), kind="rows"),
+    # catalog: environments, their variables and references (revision 0006)
+    Procedure("catalog", "create_environment", (
+        FOLDER_NAME, ENVIRONMENT_NAME, _p("environment_description", "environment_description", "text"))),
+    Procedure("catalog", "delete_environment", (FOLDER_NAME, ENVIRONMENT_NAME)),
+    Procedure("catalog", "rename_environment", (
+        FOLDER_NAME, ENVIRONMENT_NAME, _p("new_environment_name", "new_environment_name", "text"))),
+    Procedure("catalog", "move_environment", (
+        _p("source_folder", "source_folder", "text"), ENVIRONMENT_NAME,
+        _p("destination_folder", "destination_folder", "text"))),
+    Procedure("catalog", "set_environment_property", (FOLDER_NAME, ENVIRONMENT_NAME, PROPERTY_NAME, PROPERTY_VALUE)),
+    Procedure("catalog", "create_environment_variable", (
+        FOLDER_NAME, ENVIRONMENT_NAME, VARIABLE_NAME, _p("data_type", "data_type", "text"),
+        _p("sensitive", "sensitive", "boolean"), _p("value", "value", "text"),
+        _p("description", "description", "text"))),
+    Procedure("catalog", "set_environment_variable_value", (
+        FOLDER_NAME, ENVIRONMENT_NAME, VARIABLE_NAME, _p("value", "value", "text"))),
+    Procedure("catalog", "set_environment_variable_property", (
+        FOLDER_NAME, ENVIRONMENT_NAME, VARIABLE_NAME, PROPERTY_NAME, PROPERTY_VALUE)),
+    Procedure("catalog", "set_environment_variable_protection", (
+        FOLDER_NAME, ENVIRONMENT_NAME, VARIABLE_NAME, _p("sensitive", "sensitive", "boolean"))),
+    Procedure("catalog", "delete_environment_variable", (FOLDER_NAME, ENVIRONMENT_NAME, VARIABLE_NAME)),
+    Procedure("catalog", "create_environment_reference", (
+        FOLDER_NAME, PROJECT_NAME, ENVIRONMENT_NAME, _p("reference_type", "reference_type", "text"),
+        _p("environment_folder_name", "environment_folder_name", "text")),
+        output=REFERENCE_ID),
+    Procedure("catalog", "delete_environment_reference", (REFERENCE_ID,)),
+    Procedure("catalog", "set_environment_reference_type", (
+        REFERENCE_ID, _p("reference_type", "reference_type", "text"),
+        _p("environment_folder_name", "environment_folder_name", "text"))),
+    Procedure("catalog", "set_object_parameter_value", (
+        _p("object_type", "object_type", "smallint"), FOLDER_NAME, PROJECT_NAME,
+        _p("parameter_name", "parameter_name", "text"), _p("parameter_value", "parameter_value", "text"),
+        _p("object_name", "object_name", "text"), _p("value_type", "value_type", "text"))),
+    Procedure("catalog", "clear_object_parameter_value", (
+        FOLDER_NAME, PROJECT_NAME, _p("object_type", "object_type", "smallint"),
+        _p("object_name", "object_name", "text"), _p("parameter_name", "parameter_name", "text"))),
     # internal: what workers call
     Procedure("internal", "update_worker_agent_status", (
         WORKER_AGENT_ID, _p("machine_name", "MachineName", "text"), _p("display_name", "DisplayName", "text"),

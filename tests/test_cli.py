@@ -142,6 +142,37 @@ def test_executions_list_show_logs_and_stop(pg_url, pg_catalog, pg_workers):
     assert f"{FOLDER}/{PROJECT}/sleep" in finished.stdout
 
 
+# -- environments and parameters --------------------------------------------------------------------
+
+def test_environments_variables_references_parameters_and_execute_with_an_environment(pg_url, pg_catalog, pg_workers):
+    deploy_test_project(pg_catalog)
+    for args in (("environments", "create", FOLDER, "prod", "--description", "production"),
+                 ("environments", "add-variable", FOLDER, "prod", "Stage", "production"),
+                 ("environments", "add-variable", FOLDER, "prod", "Key", "s3cret-value", "--sensitive"),
+                 ("environments", "add-variable", FOLDER, "prod", "Lines", "2", "--type", "Int32"),
+                 ("environments", "set-variable", FOLDER, "prod", "Lines", "3"),
+                 ("environments", "reference", FOLDER, PROJECT, "prod"),
+                 ("parameters", "set", FOLDER, PROJECT, "Environment", "Stage", "--variable"),
+                 ("parameters", "set", FOLDER, PROJECT, "Lines", "Lines", "--package", "hello", "--variable")):
+        result = scaleout(*args, url=pg_url)
+        assert result.returncode == 0, (args, result.stdout + result.stderr)
+    listed = scaleout("environments", "list", url=pg_url)
+    assert "prod" in listed.stdout and "production" in listed.stdout
+    variables = scaleout("environments", "variables", FOLDER, "prod", url=pg_url)
+    assert "Stage" in variables.stdout and "(sensitive)" in variables.stdout and "s3cret-value" not in variables.stdout
+    references = scaleout("environments", "references", FOLDER, PROJECT, url=pg_url)
+    assert "relative" in references.stdout and "prod" in references.stdout
+    parameters = scaleout("parameters", "list", FOLDER, PROJECT, url=pg_url)
+    assert "environment variable Stage" in parameters.stdout
+    pg_workers.start_enabled("w1")
+    result = scaleout("execute", FOLDER, PROJECT, "hello", "--environment", "prod", "--wait", url=pg_url)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "line 3 of 3" in result.stdout and "a warning in production" in result.stdout
+    assert pg_catalog.executions()[-1].environment_name == "prod"
+    cleared = scaleout("parameters", "clear", FOLDER, PROJECT, "Lines", "--package", "hello", url=pg_url)
+    assert cleared.returncode == 0
+
+
 # -- bad input: one line, non-zero, nothing changed -------------------------------------------------------
 
 BAD_INPUT = [
@@ -158,6 +189,16 @@ BAD_INPUT = [
     (("executions", "show", "999999"), 1, "execution 999999 not found"),
     (("executions", "stop", "999999"), 1, "error 27124: The operation 999999 cannot be stopped"),
     (("deploy", "/nonexistent/project", "--folder", FOLDER), 1, "no such project directory"),
+    (("execute", FOLDER, PROJECT, "hello", "--environment", "nope"), 1, "has no reference to an environment named 'nope'"),
+    (("execute", FOLDER, PROJECT, "hello", "--environment-folder", "x"), 1, "--environment-folder goes with"),
+    (("environments", "create", FOLDER, "bad\tname"), 1, "error 27142"),
+    (("environments", "create", "nosuchfolder", "prod"), 1, "error 27104"),
+    (("environments", "add-variable", FOLDER, "nope", "V", "1"), 1, "error 27182"),
+    (("environments", "add-variable", FOLDER, "nope", "V", "1", "--type", "Object"), 2, "Invalid value for '--type'"),
+    (("environments", "unreference", "0"), 2, "Invalid value for 'REFERENCE_ID'"),
+    (("environments", "unreference", "12345"), 1, "error 27114"),
+    (("parameters", "set", FOLDER, PROJECT, "Lines", "many", "--package", "hello"), 1, "error 27147"),
+    (("parameters", "set", FOLDER, PROJECT, "NoSuch", "1"), 1, "error 27106"),
 ]
 
 

@@ -135,7 +135,7 @@ def test_create_execution_errors(catalog):
     refused(catalog, 27109, catalog.create_execution, FOLDER, "noproject", PACKAGE)
     refused(catalog, 27146, catalog.create_execution, FOLDER, PROJECT, "nopackage")
     refused(catalog, 27101, catalog.create_execution, FOLDER, PROJECT, PACKAGE, runinscaleout=False)
-    refused(catalog, 27101, catalog.create_execution, FOLDER, PROJECT, PACKAGE, reference_id=1)
+    refused(catalog, 27208, catalog.create_execution, FOLDER, PROJECT, PACKAGE, reference_id=1)   # no such reference
 
 
 def test_create_execution_defaults(catalog):

@@ -245,3 +245,26 @@ def test_a_catalog_at_0004_upgrades_in_place_keeps_its_data_and_downgrades_back(
         assert "ssis_admin" in catalog.caller_roles()
         assert [o.status for o in catalog.report_tasks(worker, [], [(task.task_id, task.lease_token, 5)])] == [5]
         assert catalog.execution(running).status == 7
+
+
+def test_a_catalog_at_0005_upgrades_in_place_keeps_its_data_and_downgrades_back(pg_server):
+    """Revision 0006 on a working 0005 catalog: every row stays, a task claimed before the upgrade still
+    reports, executions made before it show no environment, and the project deployed before it takes an
+    environment reference; a downgrade puts 0005's schema (the grant of the view it re-created included)
+    back exactly."""
+    from helpers import FOLDER, PACKAGE, PROJECT, new_execution, register
+    with catalog_at(pg_server, "0005") as (engine, catalog, rows):
+        worker = register(catalog)
+        running = new_execution(catalog)
+        task = catalog.pull_task(worker)[0]
+        upgrade_keeping_rows(engine, catalog, rows)
+        assert catalog.execution(running).reference_id is None
+        catalog.create_environment(FOLDER, "prod")
+        catalog.create_environment_variable(FOLDER, "prod", "Key", "String", True, "from-env")
+        reference = catalog.create_environment_reference(FOLDER, PROJECT, "prod", "R")
+        catalog.set_object_parameter_value(30, FOLDER, PROJECT, "ApiKey", "Key", PACKAGE, "R")
+        bound = catalog.create_execution(FOLDER, PROJECT, PACKAGE, reference_id=reference)
+        catalog.start_execution(bound)
+        assert [o.status for o in catalog.report_tasks(worker, [], [(task.task_id, task.lease_token, 5)])] == [5]
+        [claimed] = catalog.pull_task(worker)
+        assert {p.parameter_name: p.parameter_value for p in claimed.parameters}["ApiKey"] == "from-env"

@@ -53,6 +53,24 @@ def _calls(catalog, ctx):
         "stop_operation": lambda: catalog.stop_operation(e),
         "create_and_start_executions": lambda: catalog.create_and_start_executions(
             [{"folder_name": FOLDER, "project_name": PROJECT, "package_name": "package2"}]),
+        "create_environment": lambda: catalog.create_environment(FOLDER, f"e{uuid.uuid4().hex[:8]}"),
+        "delete_environment": lambda: catalog.delete_environment(FOLDER, "no such environment"),
+        "rename_environment": lambda: catalog.rename_environment(FOLDER, "no such environment", "x"),
+        "move_environment": lambda: catalog.move_environment(FOLDER, "no such environment", FOLDER),
+        "set_environment_property": lambda: catalog.set_environment_property(FOLDER, "env", "Description", "x"),
+        "create_environment_variable": lambda: catalog.create_environment_variable(
+            FOLDER, "env", f"v{uuid.uuid4().hex[:8]}", "String", False, "x"),
+        "set_environment_variable_value": lambda: catalog.set_environment_variable_value(FOLDER, "env", "v", "x"),
+        "set_environment_variable_property": lambda: catalog.set_environment_variable_property(
+            FOLDER, "env", "v", "Description", "x"),
+        "set_environment_variable_protection": lambda: catalog.set_environment_variable_protection(
+            FOLDER, "env", "v", True),
+        "delete_environment_variable": lambda: catalog.delete_environment_variable(FOLDER, "env", "nope"),
+        "create_environment_reference": lambda: catalog.create_environment_reference(FOLDER, PROJECT, "nope", "R"),
+        "delete_environment_reference": lambda: catalog.delete_environment_reference(-1),
+        "set_environment_reference_type": lambda: catalog.set_environment_reference_type(-1, "R"),
+        "set_object_parameter_value": lambda: catalog.set_object_parameter_value(20, FOLDER, PROJECT, "Environment", "x"),
+        "clear_object_parameter_value": lambda: catalog.clear_object_parameter_value(FOLDER, PROJECT, 20, "Environment"),
         "update_worker_agent_status": lambda: catalog.update_worker_agent_status(uuid.uuid4(), "host"),
         "announce_worker_certificate": lambda: catalog.announce_worker_certificate(w, "AB12"),
         "pull_task": lambda: catalog.pull_task(w),

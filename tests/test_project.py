@@ -78,7 +78,7 @@ def test_scaleout_deploy_prints_one_line_and_exits_non_zero(pg_url, pg_catalog, 
     assert "deployed project testproject 1.0.0 to folder f" in good.stdout
     assert [p.name for p in pg_catalog.packages()] == [
         "bad_event", "close_stdout", "fail", "first_line", "flaky", "flood", "grandchild", "hello",
-        "ignore_sigterm", "ledger", "noop", "nul", "secret", "sleep", "surrogates"]
+        "ignore_sigterm", "ledger", "noop", "nul", "secret", "settings", "sleep", "surrogates"]
 
 
 def _zip(members: list[tuple[zipfile.ZipInfo | str, bytes]]) -> bytes:
@@ -144,7 +144,7 @@ def test_a_deployed_archive_deploys_like_its_directory(pg_catalog, tmp_path):
     archive = tmp_path / "testproject.zip"
     archive.write_bytes(pack_directory(PROJECT_DIR))
     manifest, _ = deploy(pg_catalog, archive, "f", create_folder=True)
-    assert manifest["name"] == PROJECT and len(manifest["packages"]) == 15
+    assert manifest["name"] == PROJECT and len(manifest["packages"]) == 16
 
 
 def test_a_parameter_of_the_wrong_type_is_refused_before_anything_runs(pg_catalog, pg_workers):

@@ -110,8 +110,9 @@ def explain(exc: BaseException, meta: dict[str, Any]) -> tuple[str, str, int] | 
 # Commands are imported when used, so that `scaleout worker run` starts (and registers) quickly.
 _COMMANDS = {
     "cert": "cert:cert", "db": "db:db", "demo": "demo:demo", "deploy": "deploy:deploy", "execute": "executions:execute",
-    "executions": "executions:executions", "folders": "objects:folders", "packages": "objects:packages",
-    "projects": "objects:projects", "web": "web:web", "worker": "worker:worker", "workers": "workers:workers",
+    "environments": "environments:environments", "executions": "executions:executions", "folders": "objects:folders",
+    "packages": "objects:packages", "parameters": "environments:parameters", "projects": "objects:projects",
+    "web": "web:web", "worker": "worker:worker", "workers": "workers:workers",
 }
 
 

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from ..models import STATUS_NAMES, TERMINAL_STATUSES
 from ..runtime.messages import MessageType
+from .environments import reference_for
 from .app import (EXIT_CANCELED, EXIT_ENDED_UNEXPECTEDLY, EXIT_FAILED, Seconds, UserError, catalog_for, console,
                   url_option)
 from .output import Column, print_executions, print_table, status_text, when
@@ -64,13 +65,18 @@ def _project_exists(catalog: Any, folder: str, project: str) -> bool:
               help="A parameter value; repeat for more. $Project::NAME=VALUE or $Package::NAME=VALUE to be explicit.")
 @click.option("--worker", "workers", multiple=True, metavar="WORKER_AGENT_ID",
               help="Run only on this worker agent; repeat for more (catalog.add_execution_worker).")
+@click.option("--environment", "environment_name", metavar="NAME",
+              help="Take parameter values from this environment, through the project's reference to it.")
+@click.option("--environment-folder", metavar="FOLDER",
+              help="With --environment: the environment's folder, when the project references two of that name.")
 @click.option("--retry-count", type=click.IntRange(0, 100), default=0, show_default=True,
               help="Further attempts after a failed one.")
 @click.option("--wait", is_flag=True, help="Follow the execution to its end, print its log, exit by its outcome.")
 @click.option("--timeout", type=Seconds(0), default=None, help="With --wait: give up after this many seconds.")
 @url_option
 def execute(folder_name: str, project_name: str, package_name: str, params: tuple[str, ...],
-            workers: tuple[str, ...], retry_count: int, wait: bool, timeout: float | None, url: str | None) -> None:
+            workers: tuple[str, ...], environment_name: str | None, environment_folder: str | None, retry_count: int,
+            wait: bool, timeout: float | None, url: str | None) -> None:
     """Run a package in Scale Out: create_execution, set_execution_parameter_value, start_execution.
 
     With --wait the exit code says how it ended: 0 succeeded, 4 failed, 5 canceled,
@@ -79,8 +85,13 @@ def execute(folder_name: str, project_name: str, package_name: str, params: tupl
     \b
     Example:
       scaleout execute finance sales load --param Region=EMEA --retry-count 2 --wait
+      scaleout execute finance sales load --environment prod
     """
     catalog = catalog_for(url)
+    if environment_folder is not None and environment_name is None:
+        raise UserError("--environment-folder goes with --environment NAME")
+    reference_id = None if environment_name is None else \
+        reference_for(catalog, folder_name, project_name, environment_name, environment_folder)
     values = _parse_params(catalog, folder_name, project_name, package_name, params)
     worker_ids = []
     for value in workers:
@@ -92,7 +103,8 @@ def execute(folder_name: str, project_name: str, package_name: str, params: tupl
             raise UserError(f"--worker {value}: no such worker agent in catalog.worker_agents")
     # One transaction: a value or a start that the catalog refuses leaves no half-made execution behind.
     with catalog.transaction():
-        execution_id = catalog.create_execution(folder_name, project_name, package_name, useanyworker=not worker_ids)
+        execution_id = catalog.create_execution(folder_name, project_name, package_name, useanyworker=not worker_ids,
+                                                reference_id=reference_id)
         for object_type, name, value in values:
             catalog.set_execution_parameter_value(execution_id, object_type, name, value)
         for worker_agent_id in worker_ids:

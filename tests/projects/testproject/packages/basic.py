@@ -50,3 +50,9 @@ def secret(context):
     key = context.parameters["ApiKey"]
     context.logger.info("using a key of %d characters, sha256 %s", len(key),
                         hashlib.sha256(key.encode()).hexdigest())
+
+
+def settings(context):
+    key = context.parameters["ApiKey"]
+    context.logger.info("environment %s, key sha256 %s", context.parameters["Environment"],
+                        hashlib.sha256(key.encode()).hexdigest())

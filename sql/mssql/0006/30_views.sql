@@ -1,0 +1,51 @@
+-- scaleout_catalog, SQL Server, revision 0006: environments, variables (a sensitive value never
+-- shown), references, the values set on deployed parameters, and the environment of an execution.
+SET ANSI_NULLS ON;
+SET QUOTED_IDENTIFIER ON;
+GO
+CREATE VIEW [catalog].[environments]
+AS
+SELECT [environment_id], [environment_name] AS [name], [folder_id], [description],
+       CONVERT(varbinary(85), NULL) AS [created_by_sid], [created_by_name], [created_time]
+FROM [internal].[environments];
+GO
+CREATE VIEW [catalog].[environment_variables]
+AS
+SELECT [variable_id], [environment_id], [name], [description], [type], [sensitive],
+       CASE WHEN [sensitive] = 1 THEN NULL ELSE [value] END AS [value]
+FROM [internal].[environment_variables];
+GO
+CREATE VIEW [catalog].[environment_references]
+AS
+SELECT [reference_id], [project_id], [reference_type], [environment_folder_name], [environment_name],
+       [validation_status], [last_validation_time]
+FROM [internal].[environment_references];
+GO
+-- SSISDB's columns; design_default_value was the only value before, the others follow it.
+ALTER VIEW [catalog].[object_parameters]
+AS
+SELECT op.[parameter_id], p.[project_id], op.[object_type], op.[object_name], op.[parameter_name], op.[data_type],
+       op.[required], op.[sensitive],
+       CASE WHEN op.[sensitive] = 1 THEN NULL ELSE op.[default_value] END AS [design_default_value],
+       op.[description],
+       CASE WHEN op.[sensitive] = 1 OR op.[value_type] = 'R' THEN NULL ELSE op.[server_value] END AS [default_value],
+       op.[value_type], op.[value_set], op.[referenced_variable_name],
+       CONVERT(char(1), 'N') AS [validation_status], CONVERT(datetimeoffset(7), NULL) AS [last_validation_time]
+FROM [internal].[object_parameters] AS op
+INNER JOIN [internal].[projects] AS p ON p.[object_version_lsn] = op.[project_version_lsn];
+GO
+ALTER VIEW [catalog].[executions]
+AS
+SELECT e.[execution_id], e.[folder_name], e.[project_name], e.[package_name],
+       e.[reference_id], e.[reference_type], e.[environment_folder_name], e.[environment_name],
+       e.[project_lsn], CONVERT(varbinary(85), NULL) AS [executed_as_sid], e.[executed_as_name], e.[use32bitruntime],
+       o.[operation_type], o.[created_time], o.[object_type], o.[object_id], o.[status], o.[start_time], o.[end_time],
+       CONVERT(varbinary(85), NULL) AS [caller_sid], o.[caller_name], o.[process_id],
+       CONVERT(varbinary(85), NULL) AS [stopped_by_sid], o.[stopped_by_name],
+       CONVERT(uniqueidentifier, NULL) AS [dump_id], o.[server_name], o.[machine_name],
+       CONVERT(bigint, NULL) AS [total_physical_memory_kb], CONVERT(bigint, NULL) AS [available_physical_memory_kb],
+       CONVERT(bigint, NULL) AS [total_page_file_kb], CONVERT(bigint, NULL) AS [available_page_file_kb],
+       CONVERT(int, NULL) AS [cpu_count], o.[worker_agent_id], o.[executed_count]
+FROM [internal].[executions] AS e
+INNER JOIN [internal].[operations] AS o ON o.[operation_id] = e.[execution_id];
+GO

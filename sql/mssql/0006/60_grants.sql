@@ -1,0 +1,45 @@
+-- scaleout_catalog, SQL Server, revision 0006: environments are changed by ssis_admin; those who run
+-- executions read them, to pick a reference. On Babelfish (no ownership chaining, see 0001) the roles
+-- also get the new helpers and tables, as there.
+SET ANSI_NULLS ON;
+SET QUOTED_IDENTIFIER ON;
+GO
+GRANT EXECUTE ON [catalog].[create_environment] TO [ssis_admin];
+GRANT EXECUTE ON [catalog].[delete_environment] TO [ssis_admin];
+GRANT EXECUTE ON [catalog].[rename_environment] TO [ssis_admin];
+GRANT EXECUTE ON [catalog].[move_environment] TO [ssis_admin];
+GRANT EXECUTE ON [catalog].[set_environment_property] TO [ssis_admin];
+GRANT EXECUTE ON [catalog].[create_environment_variable] TO [ssis_admin];
+GRANT EXECUTE ON [catalog].[set_environment_variable_value] TO [ssis_admin];
+GRANT EXECUTE ON [catalog].[set_environment_variable_property] TO [ssis_admin];
+GRANT EXECUTE ON [catalog].[set_environment_variable_protection] TO [ssis_admin];
+GRANT EXECUTE ON [catalog].[delete_environment_variable] TO [ssis_admin];
+GRANT EXECUTE ON [catalog].[create_environment_reference] TO [ssis_admin];
+GRANT EXECUTE ON [catalog].[delete_environment_reference] TO [ssis_admin];
+GRANT EXECUTE ON [catalog].[set_environment_reference_type] TO [ssis_admin];
+GRANT EXECUTE ON [catalog].[set_object_parameter_value] TO [ssis_admin];
+GRANT EXECUTE ON [catalog].[clear_object_parameter_value] TO [ssis_admin];
+GRANT SELECT ON [catalog].[environments] TO [ssis_admin], [ssis_cluster_executor];
+GRANT SELECT ON [catalog].[environment_variables] TO [ssis_admin], [ssis_cluster_executor];
+GRANT SELECT ON [catalog].[environment_references] TO [ssis_admin], [ssis_cluster_executor];
+GO
+IF SERVERPROPERTY('Babelfish') IS NOT NULL
+BEGIN
+    DECLARE @sql nvarchar(max);
+    SELECT @sql = STRING_AGG(CONVERT(nvarchar(max), CONCAT(N'GRANT EXECUTE ON [internal].', QUOTENAME(o.[name]),
+                                                           N' TO [ssis_admin], [ssis_cluster_executor], [ssis_cluster_worker];')), N' ')
+    FROM sys.objects AS o
+    WHERE o.[schema_id] = SCHEMA_ID(N'internal') AND o.[type] IN ('P', 'FN')
+      AND o.[name] IN (N'is_valid_name', N'require_valid_description', N'folder_id_of', N'environment_of',
+                       N'environment_variable_of', N'require_typed_value', N'project_of', N'referenced_environment_id',
+                       N'require_reference_type', N'require_new_reference', N'require_object_type',
+                       N'object_parameter_of', N'encrypt_execution_values', N'carry_parameter_values');
+    EXEC sys.sp_executesql @sql;
+    GRANT SELECT ON [internal].[starting_parameter_values] TO [ssis_admin], [ssis_cluster_executor], [ssis_cluster_worker];
+    GRANT SELECT, INSERT, UPDATE, DELETE ON [internal].[environments] TO [ssis_admin], [ssis_cluster_executor], [ssis_cluster_worker];
+    GRANT SELECT, INSERT, UPDATE, DELETE ON [internal].[environment_variables] TO [ssis_admin], [ssis_cluster_executor], [ssis_cluster_worker];
+    GRANT SELECT, INSERT, UPDATE, DELETE ON [internal].[environment_references] TO [ssis_admin], [ssis_cluster_executor], [ssis_cluster_worker];
+    GRANT SELECT ON [internal].[environments] TO [ssis_logreader];
+    GRANT SELECT ON [internal].[environment_references] TO [ssis_logreader];
+END;
+GO
