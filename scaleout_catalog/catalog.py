@@ -211,6 +211,35 @@ class Catalog:
         return self.call("deploy_project", folder_name=folder_name, project_name=project_name,
                          project_stream=project_stream, project_manifest=manifest)[0]["operation_id"]
 
+    # -- catalog: project versions, projects and folders (revision 0006) -------------------------
+
+    def restore_project(self, folder_name: str | None, project_name: str | None,
+                        object_version_lsn: int | None) -> None:
+        """Makes a kept version (catalog.object_versions) the project's current one again."""
+        self.call("restore_project", folder_name=folder_name, project_name=project_name,
+                  object_version_lsn=object_version_lsn)
+
+    def get_project(self, folder_name: str | None, project_name: str | None) -> bytes:
+        """The archive of the project's current version, as it was deployed."""
+        return bytes(self.call("get_project", folder_name=folder_name, project_name=project_name)[0]["project_stream"])
+
+    def delete_project(self, folder_name: str | None, project_name: str | None) -> None:
+        self.call("delete_project", folder_name=folder_name, project_name=project_name)
+
+    def move_project(self, source_folder: str | None, project_name: str | None, destination_folder: str | None) -> None:
+        self.call("move_project", source_folder=source_folder, project_name=project_name,
+                  destination_folder=destination_folder)
+
+    def delete_folder(self, folder_name: str | None) -> None:
+        """Deletes an empty folder (27196 while it holds projects or environments)."""
+        self.call("delete_folder", folder_name=folder_name)
+
+    def rename_folder(self, old_name: str | None, new_name: str | None) -> None:
+        self.call("rename_folder", old_name=old_name, new_name=new_name)
+
+    def set_folder_description(self, folder_name: str | None, folder_description: str | None) -> None:
+        self.call("set_folder_description", folder_name=folder_name, folder_description=folder_description)
+
     # -- catalog: environments, variables, references, parameter values (revision 0006) ----------
 
     def create_environment(self, folder_name: str | None, environment_name: str | None,
@@ -527,6 +556,15 @@ class Catalog:
             "FROM catalog.object_parameters AS op JOIN catalog.projects AS p ON p.project_id = op.project_id "
             "JOIN catalog.folders AS f ON f.id = p.folder_id WHERE f.name = :folder AND p.name = :project",
             {"folder": folder_name, "project": project_name})
+
+    def object_versions(self, folder_name: str, project_name: str) -> list[dict[str, Any]]:
+        """A project's kept versions, newest first, with which one is current."""
+        return [_normalise(r) for r in self.query(
+            "SELECT v.object_version_lsn, v.description AS version, v.created_by, v.created_time, v.restored_by, "
+            "v.last_restored_time, CASE WHEN v.object_version_lsn = p.object_version_lsn THEN 1 ELSE 0 END AS is_current "
+            "FROM catalog.object_versions AS v JOIN catalog.projects AS p ON p.project_id = v.object_id "
+            "JOIN catalog.folders AS f ON f.id = p.folder_id WHERE f.name = :folder AND p.name = :project "
+            "ORDER BY v.object_version_lsn DESC", {"folder": folder_name, "project": project_name})]
 
     def environments(self, folder_name: str | None = None) -> list[dict[str, Any]]:
         """catalog.environments with each one's folder name, by folder and name."""

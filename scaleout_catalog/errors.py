@@ -137,6 +137,10 @@ class TargetFolderNotFound(CatalogError):
     number = 27115
 
 
+class FolderAlreadyExists(CatalogError):
+    number = 27129
+
+
 class InvalidEnvironmentName(CatalogError):
     number = 27142
 
@@ -145,6 +149,16 @@ class ParameterVariableTypeMismatch(CatalogError):
     """27148: an environment variable's type differs from the parameter bound to it."""
 
     number = 27148
+
+
+class PackagePending(CatalogError):
+    """27149: executions of the project are pending or running; wait, or stop them."""
+
+    number = 27149
+
+
+class RestoreToCurrentVersion(CatalogError):
+    number = 27155
 
 
 class EnvironmentAlreadyExists(CatalogError):
@@ -159,8 +173,16 @@ class EnvironmentVariableAlreadyExists(CatalogError):
     number = 27173
 
 
+class ObjectVersionNotFound(CatalogError):
+    number = 27179
+
+
 class InvalidEnvironmentVariableName(CatalogError):
     number = 27180
+
+
+class ProjectAlreadyExists(CatalogError):
+    number = 27181
 
 
 class EnvironmentNotFound(CatalogError):
@@ -169,6 +191,14 @@ class EnvironmentNotFound(CatalogError):
 
 class EnvironmentVariableNotFound(CatalogError):
     number = 27183
+
+
+class FolderNotEmpty(CatalogError):
+    number = 27196
+
+
+class InvalidFolderName(CatalogError):
+    number = 27199
 
 
 class EnvironmentReferenceAlreadyExists(CatalogError):
@@ -323,7 +353,7 @@ VIEW_ROLES: dict[str, tuple[str, ...]] = {
     **{f"catalog.{name}": _READER for name in (
         "executions", "operations", "operation_messages", "execution_parameter_values", "folders", "projects",
         "packages", "object_parameters", "tasks", "task_attempts", "catalog_properties", "master_properties",
-        "caller_roles", "queue_summary", "execution_status_counts", "execution_rate")},
+        "caller_roles", "queue_summary", "execution_status_counts", "execution_rate", "object_versions")},
     **{f"catalog.{name}": _EXECUTOR for name in ("environments", "environment_variables", "environment_references")},
 }
 PROCEDURE_ROLES: dict[str, tuple[str, ...]] = {
@@ -334,10 +364,11 @@ PROCEDURE_ROLES: dict[str, tuple[str, ...]] = {
         "set_environment_property", "create_environment_variable", "set_environment_variable_value",
         "set_environment_variable_property", "set_environment_variable_protection", "delete_environment_variable",
         "create_environment_reference", "delete_environment_reference", "set_environment_reference_type",
-        "set_object_parameter_value", "clear_object_parameter_value")},
+        "set_object_parameter_value", "clear_object_parameter_value", "restore_project", "delete_project",
+        "move_project", "delete_folder", "rename_folder", "set_folder_description")},
     **{f"catalog.{name}": _EXECUTOR for name in (
         "create_execution", "set_execution_parameter_value", "add_execution_worker", "start_execution",
-        "stop_operation", "create_and_start_executions")},
+        "stop_operation", "create_and_start_executions", "get_project")},
     **{f"internal.{name}": _WORKER for name in (
         "update_worker_agent_status", "announce_worker_certificate", "pull_task", "renew_task_lease",
         "get_held_tasks", "update_task_status", "update_tasks_status", "append_operation_messages",

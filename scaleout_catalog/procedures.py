@@ -88,6 +88,18 @@ PROCEDURES: dict[str, Procedure] = {p.name: p for p in (
         _p("folder_name", "folder_name", "text"), _p("project_name", "project_name", "text"),
         _p("project_stream", "project_stream", "bytea"), _p("project_manifest", "project_manifest", "text")),
         output=_p("operation_id", "operation_id", "bigint", "bigint")),
+    # catalog: project versions, projects and folders (revision 0006)
+    Procedure("catalog", "restore_project", (
+        FOLDER_NAME, PROJECT_NAME, _p("object_version_lsn", "object_version_lsn", "bigint"))),
+    Procedure("catalog", "get_project", (FOLDER_NAME, PROJECT_NAME), kind="rows"),
+    Procedure("catalog", "delete_project", (FOLDER_NAME, PROJECT_NAME)),
+    Procedure("catalog", "move_project", (
+        _p("source_folder", "source_folder", "text"), PROJECT_NAME,
+        _p("destination_folder", "destination_folder", "text"))),
+    Procedure("catalog", "delete_folder", (FOLDER_NAME,)),
+    Procedure("catalog", "rename_folder", (_p("old_name", "old_name", "text"), _p("new_name", "new_name", "text"))),
+    Procedure("catalog", "set_folder_description", (
+        FOLDER_NAME, _p("folder_description", "folder_description", "text"))),
     # catalog: executions
     Procedure("catalog", "create_execution", (
         _p("folder_name", "folder_name", "text"), _p("project_name", "project_name", "text"),

@@ -173,6 +173,30 @@ def test_environments_variables_references_parameters_and_execute_with_an_enviro
     assert cleared.returncode == 0
 
 
+def test_projects_versions_restore_export_move_delete_and_folders(pg_url, pg_catalog, tmp_path):
+    deploy_test_project(pg_catalog)
+    deploy_test_project(pg_catalog)
+    versions = pg_catalog.object_versions(FOLDER, PROJECT)
+    listed = scaleout("projects", "versions", FOLDER, PROJECT, url=pg_url)
+    assert listed.returncode == 0 and str(versions[1]["object_version_lsn"]) in listed.stdout
+    restored = scaleout("projects", "restore", FOLDER, PROJECT, str(versions[1]["object_version_lsn"]), url=pg_url)
+    assert restored.returncode == 0, restored.stderr
+    assert pg_catalog.object_versions(FOLDER, PROJECT)[1]["is_current"]
+    archive = tmp_path / "exported.zip"
+    exported = scaleout("projects", "export", FOLDER, PROJECT, "-o", str(archive), url=pg_url)
+    assert exported.returncode == 0 and archive.read_bytes()[:2] == b"PK"
+    again = scaleout("projects", "export", FOLDER, PROJECT, "-o", str(archive), url=pg_url)
+    assert again.returncode == 1 and "already exists" in one_line(again)
+    for args in (("folders", "create", "archive"), ("projects", "move", FOLDER, PROJECT, "archive"),
+                 ("deploy", str(archive), "--folder", FOLDER), ("projects", "delete", "archive", PROJECT),
+                 ("folders", "describe", "archive", "old things"), ("folders", "rename", "archive", "attic"),
+                 ("folders", "delete", "attic")):
+        result = scaleout(*args, url=pg_url)
+        assert result.returncode == 0, (args, result.stdout + result.stderr)
+    assert {f.name for f in pg_catalog.folders()} == {FOLDER}
+    assert [p.name for p in pg_catalog.projects()] == [PROJECT]
+
+
 # -- bad input: one line, non-zero, nothing changed -------------------------------------------------------
 
 BAD_INPUT = [
@@ -199,6 +223,14 @@ BAD_INPUT = [
     (("environments", "unreference", "12345"), 1, "error 27114"),
     (("parameters", "set", FOLDER, PROJECT, "Lines", "many", "--package", "hello"), 1, "error 27147"),
     (("parameters", "set", FOLDER, PROJECT, "NoSuch", "1"), 1, "error 27106"),
+    (("projects", "restore", FOLDER, PROJECT, "999999"), 1, "error 27179"),
+    (("projects", "restore", FOLDER, PROJECT, "x"), 2, "Invalid value for 'OBJECT_VERSION_LSN'"),
+    (("projects", "export", FOLDER, "nope", "-o", "/tmp/never-written.zip"), 1, "error 27109"),
+    (("projects", "delete", FOLDER, "nope"), 1, "error 27109"),
+    (("projects", "move", FOLDER, PROJECT, "nope"), 1, "error 27115"),
+    (("folders", "delete", FOLDER), 1, "error 27196"),
+    (("folders", "rename", FOLDER, "bad\x01name"), 1, "error 27199"),
+    (("folders", "delete", "nope"), 1, "error 27104"),
 ]
 
 

@@ -53,6 +53,13 @@ def _calls(catalog, ctx):
         "stop_operation": lambda: catalog.stop_operation(e),
         "create_and_start_executions": lambda: catalog.create_and_start_executions(
             [{"folder_name": FOLDER, "project_name": PROJECT, "package_name": "package2"}]),
+        "restore_project": lambda: catalog.restore_project(FOLDER, PROJECT, -1),
+        "get_project": lambda: catalog.get_project(FOLDER, "no such project"),
+        "delete_project": lambda: catalog.delete_project(FOLDER, "no such project"),
+        "move_project": lambda: catalog.move_project(FOLDER, "no such project", FOLDER),
+        "delete_folder": lambda: catalog.delete_folder("no such folder"),
+        "rename_folder": lambda: catalog.rename_folder("no such folder", "x"),
+        "set_folder_description": lambda: catalog.set_folder_description("no such folder", "x"),
         "create_environment": lambda: catalog.create_environment(FOLDER, f"e{uuid.uuid4().hex[:8]}"),
         "delete_environment": lambda: catalog.delete_environment(FOLDER, "no such environment"),
         "rename_environment": lambda: catalog.rename_environment(FOLDER, "no such environment", "x"),

@@ -63,3 +63,9 @@ ALTER TABLE [internal].[executions] ADD
     [environment_folder_name] nvarchar(128) NULL,
     [environment_name]        nvarchar(128) NULL;
 GO
+-- Who restored a version, and when ([catalog].[restore_project]): a restored version counts as recent
+-- when old versions are pruned to MAX_PROJECT_VERSIONS.
+ALTER TABLE [internal].[object_versions] ADD
+    [restored_by]        nvarchar(128) NULL,
+    [last_restored_time] datetimeoffset(7) NULL;
+GO

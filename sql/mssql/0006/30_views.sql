@@ -49,3 +49,12 @@ SELECT e.[execution_id], e.[folder_name], e.[project_name], e.[package_name],
 FROM [internal].[executions] AS e
 INNER JOIN [internal].[operations] AS o ON o.[operation_id] = e.[execution_id];
 GO
+-- The versions kept of each project (SSISDB's columns; object_type 20, the project).
+CREATE VIEW [catalog].[object_versions]
+AS
+SELECT v.[object_version_lsn], v.[project_id] AS [object_id], CONVERT(smallint, 20) AS [object_type],
+       p.[name] AS [object_name], v.[version] AS [description], v.[created_by], v.[created_time], v.[restored_by],
+       v.[last_restored_time]
+FROM [internal].[object_versions] AS v
+INNER JOIN [internal].[projects] AS p ON p.[project_id] = v.[project_id];
+GO

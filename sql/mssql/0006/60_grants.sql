@@ -19,6 +19,14 @@ GRANT EXECUTE ON [catalog].[delete_environment_reference] TO [ssis_admin];
 GRANT EXECUTE ON [catalog].[set_environment_reference_type] TO [ssis_admin];
 GRANT EXECUTE ON [catalog].[set_object_parameter_value] TO [ssis_admin];
 GRANT EXECUTE ON [catalog].[clear_object_parameter_value] TO [ssis_admin];
+GRANT EXECUTE ON [catalog].[restore_project] TO [ssis_admin];
+GRANT EXECUTE ON [catalog].[delete_project] TO [ssis_admin];
+GRANT EXECUTE ON [catalog].[move_project] TO [ssis_admin];
+GRANT EXECUTE ON [catalog].[delete_folder] TO [ssis_admin];
+GRANT EXECUTE ON [catalog].[rename_folder] TO [ssis_admin];
+GRANT EXECUTE ON [catalog].[set_folder_description] TO [ssis_admin];
+GRANT EXECUTE ON [catalog].[get_project] TO [ssis_admin], [ssis_cluster_executor];
+GRANT SELECT ON [catalog].[object_versions] TO [ssis_admin], [ssis_cluster_executor], [ssis_logreader];
 GRANT SELECT ON [catalog].[environments] TO [ssis_admin], [ssis_cluster_executor];
 GRANT SELECT ON [catalog].[environment_variables] TO [ssis_admin], [ssis_cluster_executor];
 GRANT SELECT ON [catalog].[environment_references] TO [ssis_admin], [ssis_cluster_executor];
@@ -33,7 +41,8 @@ BEGIN
       AND o.[name] IN (N'is_valid_name', N'require_valid_description', N'folder_id_of', N'environment_of',
                        N'environment_variable_of', N'require_typed_value', N'project_of', N'referenced_environment_id',
                        N'require_reference_type', N'require_new_reference', N'require_object_type',
-                       N'object_parameter_of', N'encrypt_execution_values', N'carry_parameter_values');
+                       N'object_parameter_of', N'encrypt_execution_values', N'carry_parameter_values',
+                       N'prune_project_versions');
     EXEC sys.sp_executesql @sql;
     GRANT SELECT ON [internal].[starting_parameter_values] TO [ssis_admin], [ssis_cluster_executor], [ssis_cluster_worker];
     GRANT SELECT, INSERT, UPDATE, DELETE ON [internal].[environments] TO [ssis_admin], [ssis_cluster_executor], [ssis_cluster_worker];

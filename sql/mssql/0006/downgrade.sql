@@ -18,6 +18,14 @@ DROP PROCEDURE IF EXISTS [catalog].[delete_environment_reference];
 DROP PROCEDURE IF EXISTS [catalog].[set_environment_reference_type];
 DROP PROCEDURE IF EXISTS [catalog].[set_object_parameter_value];
 DROP PROCEDURE IF EXISTS [catalog].[clear_object_parameter_value];
+DROP PROCEDURE IF EXISTS [catalog].[restore_project];
+DROP PROCEDURE IF EXISTS [catalog].[get_project];
+DROP PROCEDURE IF EXISTS [catalog].[delete_project];
+DROP PROCEDURE IF EXISTS [catalog].[move_project];
+DROP PROCEDURE IF EXISTS [catalog].[delete_folder];
+DROP PROCEDURE IF EXISTS [catalog].[rename_folder];
+DROP PROCEDURE IF EXISTS [catalog].[set_folder_description];
+DROP VIEW IF EXISTS [catalog].[object_versions];
 DROP VIEW IF EXISTS [catalog].[environments];
 DROP VIEW IF EXISTS [catalog].[environment_variables];
 DROP VIEW IF EXISTS [catalog].[environment_references];
@@ -48,6 +56,7 @@ INNER JOIN [internal].[operations] AS o ON o.[operation_id] = e.[execution_id];
 GO
 DROP FUNCTION IF EXISTS [internal].[starting_parameter_values];
 DROP PROCEDURE IF EXISTS [internal].[carry_parameter_values];
+DROP PROCEDURE IF EXISTS [internal].[prune_project_versions];
 DROP PROCEDURE IF EXISTS [internal].[encrypt_execution_values];
 DROP PROCEDURE IF EXISTS [internal].[object_parameter_of];
 DROP PROCEDURE IF EXISTS [internal].[require_object_type];
@@ -69,5 +78,6 @@ ALTER TABLE [internal].[object_parameters] DROP CONSTRAINT [DF_object_parameters
 ALTER TABLE [internal].[object_parameters] DROP CONSTRAINT [DF_object_parameters_value_set];
 ALTER TABLE [internal].[object_parameters] DROP COLUMN [value_type], [value_set], [server_value], [sensitive_server_value],
     [referenced_variable_name];
+ALTER TABLE [internal].[object_versions] DROP COLUMN [restored_by], [last_restored_time];
 ALTER TABLE [internal].[executions] DROP COLUMN [reference_id], [reference_type], [environment_folder_name], [environment_name];
 GO

@@ -55,3 +55,9 @@ ALTER TABLE internal.executions
     ADD COLUMN reference_type char(1),
     ADD COLUMN environment_folder_name text,
     ADD COLUMN environment_name text;
+
+-- Who restored a version, and when (catalog.restore_project): a restored version counts as recent
+-- when old versions are pruned to MAX_PROJECT_VERSIONS.
+ALTER TABLE internal.object_versions
+    ADD COLUMN restored_by text,
+    ADD COLUMN last_restored_time timestamptz;

@@ -17,6 +17,25 @@ AS $$
       AND n.data_type = o.data_type AND n.sensitive = o.sensitive
 $$;
 
+-- Keeps a project's MAX_PROJECT_VERSIONS most recent versions (deployed or restored last, as SSISDB's
+-- cleanup ranks them), never its current one nor one that an unfinished execution still needs.
+CREATE FUNCTION internal.prune_project_versions(p_project_id bigint)
+RETURNS void
+LANGUAGE sql
+SET search_path = pg_catalog, pg_temp
+AS $$
+    DELETE FROM internal.object_versions AS v
+    WHERE v.project_id = p_project_id
+      AND v.object_version_lsn NOT IN (
+          SELECT k.object_version_lsn FROM internal.object_versions AS k WHERE k.project_id = p_project_id
+          ORDER BY coalesce(k.last_restored_time, k.created_time) DESC, k.object_version_lsn DESC
+          LIMIT internal.catalog_property_int('MAX_PROJECT_VERSIONS'))
+      AND v.object_version_lsn <> (SELECT p.object_version_lsn FROM internal.projects AS p WHERE p.project_id = p_project_id)
+      AND NOT EXISTS (SELECT 1 FROM internal.executions AS e
+                      JOIN internal.operations AS o ON o.operation_id = e.execution_id
+                      WHERE e.project_lsn = v.object_version_lsn AND o.end_time IS NULL)
+$$;
+
 CREATE OR REPLACE PROCEDURE catalog.deploy_project(
     folder_name text,
     project_name text,
@@ -33,7 +52,6 @@ DECLARE
     v_project_id bigint;
     v_lsn        bigint;
     v_package    jsonb;
-    v_keep       integer;
 BEGIN
     PERFORM internal.require_not_null(deploy_project.folder_name, 'folder_name');
     PERFORM internal.require_not_null(deploy_project.project_name, 'project_name');
@@ -128,16 +146,7 @@ BEGIN
         deployed_by_name = session_user, last_deployed_time = now()
     WHERE project_id = v_project_id;
 
-    -- Keep MAX_PROJECT_VERSIONS versions, never one that an unfinished execution still needs.
-    v_keep := internal.catalog_property_int('MAX_PROJECT_VERSIONS');
-    DELETE FROM internal.object_versions AS v
-    WHERE v.project_id = v_project_id
-      AND v.object_version_lsn NOT IN (SELECT object_version_lsn FROM internal.object_versions
-                                       WHERE project_id = v_project_id
-                                       ORDER BY object_version_lsn DESC LIMIT v_keep)
-      AND NOT EXISTS (SELECT 1 FROM internal.executions AS e
-                      JOIN internal.operations AS o ON o.operation_id = e.execution_id
-                      WHERE e.project_lsn = v.object_version_lsn AND o.end_time IS NULL);
+    PERFORM internal.prune_project_versions(v_project_id);
 
     INSERT INTO internal.operations (operation_type, object_type, object_id, object_name, status,
         start_time, end_time, caller_name)
@@ -147,5 +156,179 @@ EXCEPTION
     WHEN invalid_text_representation THEN
         -- a manifest flag such as "required": "maybe"
         PERFORM internal.raise_error(27101, 'A required or sensitive flag in the project manifest is not true or false.');
+END
+$$;
+
+-- Project versions and management (SSISDB's procedures and numbers). An admin's, as deploying is.
+CREATE PROCEDURE catalog.restore_project(folder_name text, project_name text, object_version_lsn bigint)
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    v_project internal.projects;
+BEGIN
+    PERFORM internal.require_not_null(restore_project.folder_name, 'folder_name');
+    PERFORM internal.require_not_null(restore_project.project_name, 'project_name');
+    PERFORM internal.require_not_null(restore_project.object_version_lsn, 'object_version_lsn');
+    PERFORM internal.require_admin('restore a project');
+    v_project := internal.project_of(restore_project.folder_name, restore_project.project_name);
+    IF NOT EXISTS (SELECT 1 FROM internal.object_versions AS v
+                   WHERE v.object_version_lsn = restore_project.object_version_lsn AND v.project_id = v_project.project_id) THEN
+        PERFORM internal.raise_error(27179, pg_catalog.format(
+            'The object version %s does not match the project ''%s'' or you do not have sufficient permissions. '
+            'See its versions in catalog.object_versions.', restore_project.object_version_lsn, restore_project.project_name));
+    END IF;
+    IF v_project.object_version_lsn = restore_project.object_version_lsn THEN
+        PERFORM internal.raise_error(27155, pg_catalog.format(
+            'Project restore has failed: version %s is already the current version of project ''%s''.',
+            restore_project.object_version_lsn, restore_project.project_name));
+    END IF;
+    -- Values set on the server move to the restored version, as SSISDB's restore does.
+    PERFORM internal.carry_parameter_values(v_project.object_version_lsn, restore_project.object_version_lsn);
+    UPDATE internal.projects SET object_version_lsn = restore_project.object_version_lsn
+    WHERE project_id = v_project.project_id;
+    UPDATE internal.object_versions AS v SET restored_by = session_user, last_restored_time = now()
+    WHERE v.object_version_lsn = restore_project.object_version_lsn;
+    INSERT INTO internal.operations (operation_type, object_type, object_id, object_name, status, start_time, end_time,
+        caller_name)
+    VALUES (106, 20, v_project.project_id, restore_project.project_name, 7, now(), now(), session_user);
+END
+$$;
+
+-- The archive of the project's current version, as deployed.
+CREATE FUNCTION catalog.get_project(folder_name text, project_name text)
+RETURNS TABLE (project_stream bytea)
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    v_project internal.projects;
+BEGIN
+    PERFORM internal.require_not_null(get_project.folder_name, 'folder_name');
+    PERFORM internal.require_not_null(get_project.project_name, 'project_name');
+    IF NOT internal.caller_in_role('ssis_cluster_executor') THEN
+        PERFORM internal.raise_error(27109, pg_catalog.format(
+            'Cannot find the project ''%s'' because it does not exist or you do not have sufficient permissions: reading '
+            'a project takes ssis_cluster_executor or ssis_admin.', get_project.project_name));
+    END IF;
+    v_project := internal.project_of(get_project.folder_name, get_project.project_name);
+    RETURN QUERY SELECT v.project_stream FROM internal.object_versions AS v
+                 WHERE v.object_version_lsn = v_project.object_version_lsn;
+END
+$$;
+
+CREATE PROCEDURE catalog.delete_project(folder_name text, project_name text)
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    v_project internal.projects;
+BEGIN
+    PERFORM internal.require_not_null(delete_project.folder_name, 'folder_name');
+    PERFORM internal.require_not_null(delete_project.project_name, 'project_name');
+    PERFORM internal.require_admin('delete a project');
+    v_project := internal.project_of(delete_project.folder_name, delete_project.project_name);
+    IF EXISTS (SELECT 1 FROM internal.executions AS e JOIN internal.operations AS o ON o.operation_id = e.execution_id
+               WHERE e.project_id = v_project.project_id AND o.end_time IS NULL AND o.status IN (2, 5, 8)) THEN
+        PERFORM internal.raise_error(27149, pg_catalog.format(
+            'The project ''%s'' cannot be deleted now: executions of it are pending or running. Wait until they end, '
+            'or stop them with catalog.stop_operation, and try again.', delete_project.project_name));
+    END IF;
+    -- Its versions, packages, parameters and environment references go with it; executions keep its name.
+    DELETE FROM internal.projects WHERE project_id = v_project.project_id;
+END
+$$;
+
+CREATE PROCEDURE catalog.move_project(source_folder text, project_name text, destination_folder text)
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    v_project internal.projects;
+    v_target  bigint;
+BEGIN
+    PERFORM internal.require_not_null(move_project.source_folder, 'source_folder');
+    PERFORM internal.require_not_null(move_project.project_name, 'project_name');
+    PERFORM internal.require_not_null(move_project.destination_folder, 'destination_folder');
+    PERFORM internal.require_admin('move a project');
+    v_project := internal.project_of(move_project.source_folder, move_project.project_name);
+    v_target := internal.folder_id_of(move_project.destination_folder, 27115);
+    IF EXISTS (SELECT 1 FROM internal.projects AS p WHERE p.folder_id = v_target AND p.name = move_project.project_name) THEN
+        PERFORM internal.raise_error(27181, pg_catalog.format(
+            'The project ''%s'' already exists in folder ''%s''. Delete or move that one first.',
+            move_project.project_name, move_project.destination_folder));
+    END IF;
+    UPDATE internal.projects SET folder_id = v_target WHERE project_id = v_project.project_id;
+END
+$$;
+
+-- Folders: an admin's (SSISDB: 27188 for anyone else).
+CREATE PROCEDURE catalog.delete_folder(folder_name text)
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    v_folder_id bigint;
+BEGIN
+    PERFORM internal.require_not_null(delete_folder.folder_name, 'folder_name');
+    PERFORM internal.require_admin('delete a folder');
+    v_folder_id := internal.folder_id_of(delete_folder.folder_name);
+    PERFORM 1 FROM internal.folders WHERE folder_id = v_folder_id FOR UPDATE;
+    IF EXISTS (SELECT 1 FROM internal.projects WHERE folder_id = v_folder_id)
+       OR EXISTS (SELECT 1 FROM internal.environments WHERE folder_id = v_folder_id) THEN
+        PERFORM internal.raise_error(27196, pg_catalog.format(
+            'Failed to delete the folder ''%s'' because it is not empty. Only empty folders can be deleted: delete or '
+            'move its projects and environments first.', delete_folder.folder_name));
+    END IF;
+    DELETE FROM internal.folders WHERE folder_id = v_folder_id;
+END
+$$;
+
+CREATE PROCEDURE catalog.rename_folder(old_name text, new_name text)
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    v_folder_id bigint;
+BEGIN
+    PERFORM internal.require_not_null(rename_folder.old_name, 'old_name');
+    PERFORM internal.require_not_null(rename_folder.new_name, 'new_name');
+    IF NOT internal.is_valid_name(rename_folder.new_name, 128) THEN
+        PERFORM internal.raise_error(27199, pg_catalog.format(
+            '''%s'' is not a valid folder name: a name has 1 to 128 characters, no control characters, and does not '
+            'begin or end with a blank.', left(rename_folder.new_name, 128)));
+    END IF;
+    PERFORM internal.require_admin('rename a folder');
+    v_folder_id := internal.folder_id_of(rename_folder.old_name);
+    IF rename_folder.new_name = rename_folder.old_name THEN
+        RETURN;
+    END IF;
+    IF EXISTS (SELECT 1 FROM internal.folders WHERE name = rename_folder.new_name) THEN
+        PERFORM internal.raise_error(27129, pg_catalog.format(
+            'The folder ''%s'' already exists. Pick another name.', rename_folder.new_name));
+    END IF;
+    UPDATE internal.folders SET name = rename_folder.new_name WHERE folder_id = v_folder_id;
+END
+$$;
+
+CREATE PROCEDURE catalog.set_folder_description(folder_name text, folder_description text)
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    v_folder_id bigint;
+BEGIN
+    PERFORM internal.require_not_null(set_folder_description.folder_name, 'folder_name');
+    PERFORM internal.require_valid_description(set_folder_description.folder_description, 'folder_description');
+    PERFORM internal.require_admin('describe a folder');
+    v_folder_id := internal.folder_id_of(set_folder_description.folder_name);
+    UPDATE internal.folders SET description = set_folder_description.folder_description WHERE folder_id = v_folder_id;
 END
 $$;

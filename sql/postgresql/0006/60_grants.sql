@@ -17,7 +17,16 @@ GRANT EXECUTE ON PROCEDURE
     catalog.delete_environment_reference(bigint),
     catalog.set_environment_reference_type(bigint, text, text),
     catalog.set_object_parameter_value(smallint, text, text, text, text, text, text),
-    catalog.clear_object_parameter_value(text, text, smallint, text, text)
+    catalog.clear_object_parameter_value(text, text, smallint, text, text),
+    catalog.restore_project(text, text, bigint),
+    catalog.delete_project(text, text),
+    catalog.move_project(text, text, text),
+    catalog.delete_folder(text),
+    catalog.rename_folder(text, text),
+    catalog.set_folder_description(text, text)
 TO ssis_admin;
+REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA catalog FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION catalog.get_project(text, text) TO ssis_admin, ssis_cluster_executor;
+GRANT SELECT ON catalog.object_versions TO ssis_admin, ssis_cluster_executor, ssis_logreader;
 GRANT SELECT ON catalog.environments, catalog.environment_variables, catalog.environment_references
     TO ssis_admin, ssis_cluster_executor;

@@ -16,6 +16,14 @@ DROP PROCEDURE IF EXISTS catalog.delete_environment_reference(bigint);
 DROP PROCEDURE IF EXISTS catalog.set_environment_reference_type(bigint, text, text);
 DROP PROCEDURE IF EXISTS catalog.set_object_parameter_value(smallint, text, text, text, text, text, text);
 DROP PROCEDURE IF EXISTS catalog.clear_object_parameter_value(text, text, smallint, text, text);
+DROP PROCEDURE IF EXISTS catalog.restore_project(text, text, bigint);
+DROP FUNCTION IF EXISTS catalog.get_project(text, text);
+DROP PROCEDURE IF EXISTS catalog.delete_project(text, text);
+DROP PROCEDURE IF EXISTS catalog.move_project(text, text, text);
+DROP PROCEDURE IF EXISTS catalog.delete_folder(text);
+DROP PROCEDURE IF EXISTS catalog.rename_folder(text, text);
+DROP PROCEDURE IF EXISTS catalog.set_folder_description(text, text);
+DROP VIEW IF EXISTS catalog.object_versions;
 DROP VIEW IF EXISTS catalog.environments;
 DROP VIEW IF EXISTS catalog.environment_variables;
 DROP VIEW IF EXISTS catalog.environment_references;
@@ -37,6 +45,7 @@ FROM internal.executions AS e
 JOIN internal.operations AS o ON o.operation_id = e.execution_id;
 DROP FUNCTION IF EXISTS internal.starting_parameter_values(bigint, text, bigint);
 DROP FUNCTION IF EXISTS internal.carry_parameter_values(bigint, bigint);
+DROP FUNCTION IF EXISTS internal.prune_project_versions(bigint);
 DROP FUNCTION IF EXISTS internal.object_parameter_of(text, text, smallint, text, text);
 DROP FUNCTION IF EXISTS internal.require_object_type(smallint, text);
 DROP FUNCTION IF EXISTS internal.require_new_reference(bigint, text, text, text, bigint);
@@ -55,6 +64,7 @@ DROP TABLE IF EXISTS internal.environments;
 ALTER TABLE internal.object_parameters
     DROP COLUMN value_type, DROP COLUMN value_set, DROP COLUMN server_value, DROP COLUMN sensitive_server_value,
     DROP COLUMN referenced_variable_name;
+ALTER TABLE internal.object_versions DROP COLUMN restored_by, DROP COLUMN last_restored_time;
 ALTER TABLE internal.executions
     DROP COLUMN reference_id, DROP COLUMN reference_type, DROP COLUMN environment_folder_name,
     DROP COLUMN environment_name;
