@@ -566,6 +566,17 @@ class Catalog:
             "JOIN catalog.folders AS f ON f.id = p.folder_id WHERE f.name = :folder AND p.name = :project "
             "ORDER BY v.object_version_lsn DESC", {"folder": folder_name, "project": project_name})]
 
+    def executable_statistics(self, execution_id: int) -> list[dict[str, Any]]:
+        """An execution's package runs (one per attempt that ended): start, end, duration in ms, result
+        (0 success, 1 failure, 2 completion, 3 cancelled)."""
+        return self.query("SELECT * FROM catalog.executable_statistics WHERE execution_id = :id "
+                          "ORDER BY statistics_id", {"id": execution_id})
+
+    def event_messages(self, operation_id: int) -> list[dict[str, Any]]:
+        """An execution's messages as SSISDB's catalog.event_messages shows them, oldest first."""
+        return self.query("SELECT * FROM catalog.event_messages WHERE operation_id = :id "
+                          "ORDER BY event_message_id", {"id": operation_id})
+
     def environments(self, folder_name: str | None = None) -> list[dict[str, Any]]:
         """catalog.environments with each one's folder name, by folder and name."""
         where = "WHERE f.name = :folder " if folder_name is not None else ""

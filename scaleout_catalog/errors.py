@@ -353,7 +353,8 @@ VIEW_ROLES: dict[str, tuple[str, ...]] = {
     **{f"catalog.{name}": _READER for name in (
         "executions", "operations", "operation_messages", "execution_parameter_values", "folders", "projects",
         "packages", "object_parameters", "tasks", "task_attempts", "catalog_properties", "master_properties",
-        "caller_roles", "queue_summary", "execution_status_counts", "execution_rate", "object_versions")},
+        "caller_roles", "queue_summary", "execution_status_counts", "execution_rate", "object_versions",
+        "executable_statistics", "event_messages")},
     **{f"catalog.{name}": _EXECUTOR for name in ("environments", "environment_variables", "environment_references")},
 }
 PROCEDURE_ROLES: dict[str, tuple[str, ...]] = {

@@ -69,3 +69,6 @@ ALTER TABLE [internal].[object_versions] ADD
     [restored_by]        nvarchar(128) NULL,
     [last_restored_time] datetimeoffset(7) NULL;
 GO
+-- A number for each attempt, for [catalog].[executable_statistics] (SSISDB's statistics_id).
+ALTER TABLE [internal].[task_attempts] ADD [statistics_id] bigint IDENTITY(1, 1) NOT NULL;
+GO

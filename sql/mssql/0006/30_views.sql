@@ -58,3 +58,38 @@ SELECT v.[object_version_lsn], v.[project_id] AS [object_id], CONVERT(smallint, 
 FROM [internal].[object_versions] AS v
 INNER JOIN [internal].[projects] AS p ON p.[project_id] = v.[project_id];
 GO
+-- Statistics per package run, SSISDB's columns: one row per attempt that has ended. execution_result:
+-- 0 success, 1 failure (the package failed, or its worker was lost), 2 completion (given back to the
+-- queue unfinished), 3 cancelled.
+CREATE VIEW [catalog].[executable_statistics]
+AS
+SELECT a.[statistics_id], a.[execution_id], CONVERT(bigint, NULL) AS [executable_id],
+       CONVERT(nvarchar(max), CONCAT(N'\', e.[package_name])) AS [execution_path],
+       a.[claimed_time] AS [start_time], a.[ended_time] AS [end_time],
+       CONVERT(int, DATEDIFF_BIG(millisecond, a.[claimed_time], a.[ended_time])) AS [execution_duration],
+       CONVERT(smallint, CASE a.[status] WHEN 5 THEN 0 WHEN 6 THEN 3 WHEN 1 THEN 2 ELSE 1 END) AS [execution_result],
+       CONVERT(nvarchar(4000), NULL) AS [execution_value],
+       a.[attempt], a.[worker_agent_id]
+FROM [internal].[task_attempts] AS a
+INNER JOIN [internal].[executions] AS e ON e.[execution_id] = a.[execution_id]
+WHERE a.[ended_time] IS NOT NULL;
+GO
+-- The messages as SSISDB's event_messages shows them: the event each message type stands for, and
+-- where it came from (10 the catalog's procedures, 20 the worker, 30 the package itself).
+CREATE VIEW [catalog].[event_messages]
+AS
+SELECT m.[operation_message_id] AS [event_message_id], m.[operation_id], m.[message_time], m.[message_type],
+       m.[message_source_type], m.[message], CONVERT(bigint, NULL) AS [extended_info_id], e.[package_name],
+       CASE m.[message_type] WHEN 120 THEN N'OnError' WHEN 110 THEN N'OnWarning' WHEN 70 THEN N'OnInformation'
+                             WHEN 10 THEN N'OnPreValidate' WHEN 20 THEN N'OnPostValidate' WHEN 30 THEN N'OnPreExecute'
+                             WHEN 40 THEN N'OnPostExecute' WHEN 60 THEN N'OnProgress' WHEN 100 THEN N'OnQueryCancel'
+                             WHEN 130 THEN N'OnTaskFailed' WHEN 90 THEN N'Diagnostic' END AS [event_name],
+       CASE m.[message_source_type] WHEN 10 THEN N'Transact-SQL stored procedure' WHEN 20 THEN N'Scale Out worker'
+                                    ELSE e.[package_name] END AS [message_source_name],
+       CONVERT(nvarchar(38), NULL) AS [message_source_id], CONVERT(nvarchar(4000), NULL) AS [subcomponent_name],
+       CONVERT(nvarchar(max), N'\Package') AS [package_path],
+       CONVERT(nvarchar(max), CONCAT(N'\', e.[package_name])) AS [execution_path],
+       CONVERT(int, NULL) AS [threadID], CONVERT(int, NULL) AS [message_code], m.[event_message_guid]
+FROM [internal].[operation_messages] AS m
+INNER JOIN [internal].[executions] AS e ON e.[execution_id] = m.[operation_id];
+GO

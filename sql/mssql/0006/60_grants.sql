@@ -27,6 +27,8 @@ GRANT EXECUTE ON [catalog].[rename_folder] TO [ssis_admin];
 GRANT EXECUTE ON [catalog].[set_folder_description] TO [ssis_admin];
 GRANT EXECUTE ON [catalog].[get_project] TO [ssis_admin], [ssis_cluster_executor];
 GRANT SELECT ON [catalog].[object_versions] TO [ssis_admin], [ssis_cluster_executor], [ssis_logreader];
+GRANT SELECT ON [catalog].[executable_statistics] TO [ssis_admin], [ssis_cluster_executor], [ssis_logreader];
+GRANT SELECT ON [catalog].[event_messages] TO [ssis_admin], [ssis_cluster_executor], [ssis_logreader];
 GRANT SELECT ON [catalog].[environments] TO [ssis_admin], [ssis_cluster_executor];
 GRANT SELECT ON [catalog].[environment_variables] TO [ssis_admin], [ssis_cluster_executor];
 GRANT SELECT ON [catalog].[environment_references] TO [ssis_admin], [ssis_cluster_executor];

@@ -26,6 +26,8 @@ DROP PROCEDURE IF EXISTS [catalog].[delete_folder];
 DROP PROCEDURE IF EXISTS [catalog].[rename_folder];
 DROP PROCEDURE IF EXISTS [catalog].[set_folder_description];
 DROP VIEW IF EXISTS [catalog].[object_versions];
+DROP VIEW IF EXISTS [catalog].[executable_statistics];
+DROP VIEW IF EXISTS [catalog].[event_messages];
 DROP VIEW IF EXISTS [catalog].[environments];
 DROP VIEW IF EXISTS [catalog].[environment_variables];
 DROP VIEW IF EXISTS [catalog].[environment_references];
@@ -79,5 +81,6 @@ ALTER TABLE [internal].[object_parameters] DROP CONSTRAINT [DF_object_parameters
 ALTER TABLE [internal].[object_parameters] DROP COLUMN [value_type], [value_set], [server_value], [sensitive_server_value],
     [referenced_variable_name];
 ALTER TABLE [internal].[object_versions] DROP COLUMN [restored_by], [last_restored_time];
+ALTER TABLE [internal].[task_attempts] DROP COLUMN [statistics_id];
 ALTER TABLE [internal].[executions] DROP COLUMN [reference_id], [reference_type], [environment_folder_name], [environment_name];
 GO

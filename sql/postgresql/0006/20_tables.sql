@@ -61,3 +61,6 @@ ALTER TABLE internal.executions
 ALTER TABLE internal.object_versions
     ADD COLUMN restored_by text,
     ADD COLUMN last_restored_time timestamptz;
+
+-- A number for each attempt, for catalog.executable_statistics (SSISDB's statistics_id).
+ALTER TABLE internal.task_attempts ADD COLUMN statistics_id bigint GENERATED ALWAYS AS IDENTITY;

@@ -50,3 +50,35 @@ SELECT v.object_version_lsn, v.project_id AS object_id, 20::smallint AS object_t
        v.version AS description, v.created_by, v.created_time, v.restored_by, v.last_restored_time
 FROM internal.object_versions AS v
 JOIN internal.projects AS p ON p.project_id = v.project_id;
+
+-- Statistics per package run, SSISDB's columns: one row per attempt that has ended (a package run is
+-- an attempt here, and the package is the one executable). execution_result: 0 success, 1 failure
+-- (the package failed, or its worker was lost), 2 completion (given back to the queue unfinished),
+-- 3 cancelled.
+CREATE VIEW catalog.executable_statistics AS
+SELECT a.statistics_id, a.execution_id, NULL::bigint AS executable_id, '\' || e.package_name AS execution_path,
+       a.claimed_time AS start_time, a.ended_time AS end_time,
+       (EXTRACT(EPOCH FROM (a.ended_time - a.claimed_time)) * 1000)::integer AS execution_duration,
+       (CASE a.status WHEN 5 THEN 0 WHEN 6 THEN 3 WHEN 1 THEN 2 ELSE 1 END)::smallint AS execution_result,
+       NULL::text AS execution_value,
+       a.attempt, a.worker_agent_id               -- extensions
+FROM internal.task_attempts AS a
+JOIN internal.executions AS e ON e.execution_id = a.execution_id
+WHERE a.ended_time IS NOT NULL;
+
+-- The messages as SSISDB's event_messages shows them: the event each message type stands for, and
+-- where it came from (10 the catalog's procedures, 20 the worker, 30 the package itself).
+CREATE VIEW catalog.event_messages AS
+SELECT m.operation_message_id AS event_message_id, m.operation_id, m.message_time, m.message_type,
+       m.message_source_type, m.message, NULL::bigint AS extended_info_id, e.package_name,
+       CASE m.message_type WHEN 120 THEN 'OnError' WHEN 110 THEN 'OnWarning' WHEN 70 THEN 'OnInformation'
+                           WHEN 10 THEN 'OnPreValidate' WHEN 20 THEN 'OnPostValidate' WHEN 30 THEN 'OnPreExecute'
+                           WHEN 40 THEN 'OnPostExecute' WHEN 60 THEN 'OnProgress' WHEN 100 THEN 'OnQueryCancel'
+                           WHEN 130 THEN 'OnTaskFailed' WHEN 90 THEN 'Diagnostic' END AS event_name,
+       CASE m.message_source_type WHEN 10 THEN 'Transact-SQL stored procedure' WHEN 20 THEN 'Scale Out worker'
+                                  ELSE e.package_name END AS message_source_name,
+       NULL::text AS message_source_id, NULL::text AS subcomponent_name, '\Package' AS package_path,
+       '\' || e.package_name AS execution_path, NULL::integer AS threadid, NULL::integer AS message_code,
+       m.event_message_guid
+FROM internal.operation_messages AS m
+JOIN internal.executions AS e ON e.execution_id = m.operation_id;

@@ -30,3 +30,4 @@ GRANT EXECUTE ON FUNCTION catalog.get_project(text, text) TO ssis_admin, ssis_cl
 GRANT SELECT ON catalog.object_versions TO ssis_admin, ssis_cluster_executor, ssis_logreader;
 GRANT SELECT ON catalog.environments, catalog.environment_variables, catalog.environment_references
     TO ssis_admin, ssis_cluster_executor;
+GRANT SELECT ON catalog.executable_statistics, catalog.event_messages TO ssis_admin, ssis_cluster_executor, ssis_logreader;

@@ -24,6 +24,8 @@ DROP PROCEDURE IF EXISTS catalog.delete_folder(text);
 DROP PROCEDURE IF EXISTS catalog.rename_folder(text, text);
 DROP PROCEDURE IF EXISTS catalog.set_folder_description(text, text);
 DROP VIEW IF EXISTS catalog.object_versions;
+DROP VIEW IF EXISTS catalog.executable_statistics;
+DROP VIEW IF EXISTS catalog.event_messages;
 DROP VIEW IF EXISTS catalog.environments;
 DROP VIEW IF EXISTS catalog.environment_variables;
 DROP VIEW IF EXISTS catalog.environment_references;
@@ -65,6 +67,7 @@ ALTER TABLE internal.object_parameters
     DROP COLUMN value_type, DROP COLUMN value_set, DROP COLUMN server_value, DROP COLUMN sensitive_server_value,
     DROP COLUMN referenced_variable_name;
 ALTER TABLE internal.object_versions DROP COLUMN restored_by, DROP COLUMN last_restored_time;
+ALTER TABLE internal.task_attempts DROP COLUMN statistics_id;
 ALTER TABLE internal.executions
     DROP COLUMN reference_id, DROP COLUMN reference_type, DROP COLUMN environment_folder_name,
     DROP COLUMN environment_name;
