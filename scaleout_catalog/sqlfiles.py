@@ -65,7 +65,7 @@ def batches(dialect: str, text: str) -> list[Batch]:
 
 # The start of a routine or view definition: PostgreSQL files hold many, a T-SQL batch holds one.
 # A later revision redefines a routine in place (CREATE OR REPLACE, ALTER), so grants are kept; a T-SQL
-# function is dropped and created again instead (Babelfish has no ALTER FUNCTION).
+# function or view is dropped and created again instead (Babelfish has no ALTER FUNCTION or ALTER VIEW).
 _DEFINITION = re.compile(
     r"^(CREATE(?:\s+OR\s+(?:REPLACE|ALTER))?|ALTER)\s+(FUNCTION|PROCEDURE|VIEW)\s+([\w\[\]]+\.[\w\[\]]+)",
     re.IGNORECASE | re.MULTILINE)
@@ -115,6 +115,9 @@ def restorations(dialect: str, revision: str, earlier: list[str]) -> list[str]:
             out += [f"DROP FUNCTION IF EXISTS {written};",
                     _DEFINITION.sub(lambda m: f"CREATE FUNCTION {m.group(3)}", body, count=1),
                     _BABELFISH_HELPER_GRANT.format(name=written)]
+        elif kind == "VIEW":     # Babelfish has no ALTER VIEW: dropped and created again (the downgrade grants it)
+            out += [f"DROP VIEW IF EXISTS {written};",
+                    _DEFINITION.sub(lambda m: f"CREATE VIEW {m.group(3)}", body, count=1)]
         else:
             out.append(_DEFINITION.sub(lambda m: f"ALTER {kind} {m.group(3)}", body, count=1))
     return out

@@ -125,3 +125,52 @@ def test_the_walkthrough_and_the_run_in_scale_out_script_verbatim(ssisdb, tmp_pa
         for worker in started:
             if worker.alive():
                 assert worker.terminate() == 0, worker.output()
+
+
+# An environment configured as SSMS scripts it, then "deploy and execute with stored procedures".
+ENVIRONMENT_SCRIPT = """\
+EXEC [SSISDB].[catalog].[create_environment] @environment_name=N'prod', @environment_description=N'', @folder_name=N'folder1'
+GO
+DECLARE @var sql_variant = N'production'
+EXEC [SSISDB].[catalog].[create_environment_variable] @variable_name=N'Stage', @sensitive=False, @description=N'', @environment_name=N'prod', @folder_name=N'folder1', @value=@var, @data_type=N'String'
+GO
+DECLARE @var sql_variant = 2
+EXEC [SSISDB].[catalog].[create_environment_variable] @variable_name=N'Lines', @sensitive=False, @description=N'', @environment_name=N'prod', @folder_name=N'folder1', @value=@var, @data_type=N'Int32'
+GO
+Declare @reference_id bigint
+EXEC [SSISDB].[catalog].[create_environment_reference] @environment_name=N'prod', @reference_id=@reference_id OUTPUT, @project_name=N'project1', @folder_name=N'folder1', @reference_type=R
+Select @reference_id
+GO
+EXEC [SSISDB].[catalog].[set_object_parameter_value] @object_type=20, @parameter_name=N'Environment', @object_name=N'project1', @folder_name=N'folder1', @project_name=N'project1', @value_type=R, @parameter_value=N'Stage'
+GO
+EXEC [SSISDB].[catalog].[set_object_parameter_value] @object_type=30, @parameter_name=N'Lines', @object_name=N'package1.dtsx', @folder_name=N'folder1', @project_name=N'project1', @value_type=R, @parameter_value=N'Lines'
+GO
+"""
+
+EXECUTE_WITH_REFERENCE = """\
+Declare @execution_id bigint
+EXEC [SSISDB].[catalog].[create_execution] @package_name=N'package1.dtsx', @execution_id=@execution_id OUTPUT, @folder_name=N'folder1', @project_name=N'project1', @use32bitruntime=False, @reference_id={reference_id}
+Select @execution_id
+EXEC [SSISDB].[catalog].[start_execution] @execution_id
+GO
+"""
+
+
+def test_an_environment_configured_as_ssms_scripts_it_feeds_the_package(ssisdb, tmp_path):
+    from scaleout_catalog.project import deploy
+    catalog, url = ssisdb
+    deploy(catalog, _project_as_in_the_script(tmp_path), "folder1", create_folder=True)
+    results = run_script(catalog, ENVIRONMENT_SCRIPT)
+    reference_id = int(results[-1][0][0])
+    [[(execution_id,)]] = run_script(catalog, EXECUTE_WITH_REFERENCE.format(reference_id=reference_id))
+    worker = _worker(url, tmp_path / "w1", SEED_WORKER)
+    try:
+        wait_until(lambda: catalog.worker_agent(SEED_WORKER), 30, "the worker to register")
+        catalog.enable_worker_agent(SEED_WORKER)
+        ended = wait_terminal(catalog, [execution_id], 60)[execution_id]
+        assert ended.status == 7 and ended.environment_name == "prod"
+        assert package_lines(catalog, execution_id) == [
+            "line 1 of 2", "line 2 of 2", "printed to stdout", "from a subprocess", "a warning in production"]
+    finally:
+        if worker.alive():
+            assert worker.terminate() == 0, worker.output()

@@ -140,6 +140,29 @@ def test_execute_package_starts_it_and_a_refusal_leaves_nothing(admin, catalog):
     assert catalog.pull_task(worker)[0].execution_id == execution_id
 
 
+def test_execute_package_with_an_environment(admin, catalog):
+    catalog.create_environment(FOLDER, "prod")
+    catalog.create_environment_variable(FOLDER, "prod", "Key", "String", True, "env-key")
+    reference = catalog.create_environment_reference(FOLDER, PROJECT, "prod", "R")
+    catalog.set_object_parameter_value(30, FOLDER, PROJECT, "ApiKey", "Key", PACKAGE, "R")
+    form = admin.get(f"/execute?folder={FOLDER}&project={PROJECT}&package={PACKAGE}")
+    assert f'value="{reference}"' in form.text and f"{FOLDER}/prod" in form.text
+    assert "environment variable Key" in form.text
+    fields = {"csrf_token": csrf(admin), "folder": FOLDER, "project": PROJECT, "package": PACKAGE, "retry_count": "0"}
+    before = snapshot(catalog)
+    for bad in (str(reference + 1000), "x", "1; DROP TABLE x"):
+        refused = admin.post("/execute", data={**fields, "reference": bad})
+        assert refused.status_code == 400 and "not one this project references" in refused.text
+        assert snapshot(catalog) == before
+    started = admin.post("/execute", data={**fields, "reference": str(reference)})
+    assert started.status_code == 303, started.text
+    execution_id = int(started.headers["location"].rsplit("/", 1)[1])
+    assert catalog.execution(execution_id).environment_name == "prod"
+    worker = register(catalog)
+    [task] = catalog.pull_task(worker)
+    assert {p.parameter_name: p.parameter_value for p in task.parameters}["ApiKey"] == "env-key"
+
+
 @pytest.mark.parametrize("role", ["ssis_logreader"])
 def test_a_logreader_cannot_execute_stop_or_rerun(logins, manager, catalog, role):
     deploy_sample(catalog)

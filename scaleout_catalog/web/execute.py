@@ -1,5 +1,6 @@
-"""Execute Package in Scale Out: pick folder, project and package, fill its parameters (the catalog checks
-their types), choose any worker or specific ones, set the retry count, start. One transaction: a value
+"""Execute Package in Scale Out: pick folder, project and package, an environment the project references
+(its variables fill the parameters bound to them), fill its parameters (the catalog checks their types),
+choose any worker or specific ones, set the retry count, start. One transaction: a value
 or a start the catalog refuses leaves no half-made execution behind."""
 from __future__ import annotations
 
@@ -27,13 +28,14 @@ def choices(catalog, form: dict[str, str]) -> dict[str, Any]:
     project = next((p for p in projects if p.name == form.get("project")), None)
     packages = [k for k in catalog.packages() if project and k.project_id == project.project_id]
     package = next((k for k in packages if k.name == form.get("package")), None)
-    parameters = []
+    parameters, references = [], []
     if package is not None:
         parameters = [p for p in catalog.object_parameters(folder.name, project.name)
                       if p["object_type"] == 20 or p["object_name"] == package.name]
+        references = catalog.environment_references(folder.name, project.name)
     workers = [w for w in catalog.worker_agents() if w.is_enabled]
     return {"folders": folders, "projects": projects, "packages": packages, "parameters": parameters,
-            "workers": workers, "ready": package is not None}
+            "references": references, "workers": workers, "ready": package is not None}
 
 
 def routes(manager: "Manager", routed: Callable) -> list[Route]:
@@ -69,6 +71,10 @@ def routes(manager: "Manager", routed: Callable) -> list[Route]:
             retry_count = int(form.get("retry_count") or 0)
         except ValueError:
             return show(request, form, 400, "The retry count is a whole number from 0 to 100.", worker_ids, context)
+        reference = form.get("reference") or None
+        if reference is not None and reference not in {str(r["reference_id"]) for r in context["references"]}:
+            return show(request, form, 400, "The chosen environment is not one this project references.",
+                        worker_ids, context)
         try:
             workers = [uuid.UUID(w) for w in worker_ids]
         except ValueError:
@@ -76,7 +82,8 @@ def routes(manager: "Manager", routed: Callable) -> list[Route]:
         try:
             with catalog.transaction():
                 execution_id = catalog.create_execution(form["folder"], form["project"], form["package"],
-                                                        useanyworker=not workers)
+                                                        useanyworker=not workers,
+                                                        reference_id=int(reference) if reference else None)
                 for object_type, name, value in values:
                     catalog.set_execution_parameter_value(execution_id, object_type, name, value)
                 for worker in workers:

@@ -49,25 +49,23 @@ GO
 -- A value set on the server for a deployed parameter ([catalog].[set_object_parameter_value]): 'V' a
 -- literal (server_value, or sensitive_server_value when sensitive and encrypted), 'R' the name of an
 -- environment variable, resolved through the execution's reference. default_value stays the design default.
-ALTER TABLE [internal].[object_parameters] ADD
-    [value_type]               char(1) NOT NULL CONSTRAINT [DF_object_parameters_value_type] DEFAULT ('V'),
-    [value_set]                bit NOT NULL CONSTRAINT [DF_object_parameters_value_set] DEFAULT (0),
-    [server_value]             nvarchar(4000) NULL,
-    [sensitive_server_value]   varbinary(8000) NULL,
-    [referenced_variable_name] nvarchar(128) NULL;
+-- One column a statement: Babelfish takes no list in ALTER TABLE ... ADD.
+ALTER TABLE [internal].[object_parameters] ADD [value_type] char(1) NOT NULL CONSTRAINT [DF_object_parameters_value_type] DEFAULT ('V');
+ALTER TABLE [internal].[object_parameters] ADD [value_set] bit NOT NULL CONSTRAINT [DF_object_parameters_value_set] DEFAULT (0);
+ALTER TABLE [internal].[object_parameters] ADD [server_value] nvarchar(4000) NULL;
+ALTER TABLE [internal].[object_parameters] ADD [sensitive_server_value] varbinary(8000) NULL;
+ALTER TABLE [internal].[object_parameters] ADD [referenced_variable_name] nvarchar(128) NULL;
 GO
 -- The environment an execution took its values from.
-ALTER TABLE [internal].[executions] ADD
-    [reference_id]            bigint NULL,
-    [reference_type]          char(1) NULL,
-    [environment_folder_name] nvarchar(128) NULL,
-    [environment_name]        nvarchar(128) NULL;
+ALTER TABLE [internal].[executions] ADD [reference_id] bigint NULL;
+ALTER TABLE [internal].[executions] ADD [reference_type] char(1) NULL;
+ALTER TABLE [internal].[executions] ADD [environment_folder_name] nvarchar(128) NULL;
+ALTER TABLE [internal].[executions] ADD [environment_name] nvarchar(128) NULL;
 GO
 -- Who restored a version, and when ([catalog].[restore_project]): a restored version counts as recent
 -- when old versions are pruned to MAX_PROJECT_VERSIONS.
-ALTER TABLE [internal].[object_versions] ADD
-    [restored_by]        nvarchar(128) NULL,
-    [last_restored_time] datetimeoffset(7) NULL;
+ALTER TABLE [internal].[object_versions] ADD [restored_by] nvarchar(128) NULL;
+ALTER TABLE [internal].[object_versions] ADD [last_restored_time] datetimeoffset(7) NULL;
 GO
 -- A number for each attempt, for [catalog].[executable_statistics] (SSISDB's statistics_id).
 ALTER TABLE [internal].[task_attempts] ADD [statistics_id] bigint IDENTITY(1, 1) NOT NULL;

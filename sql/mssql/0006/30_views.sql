@@ -21,8 +21,11 @@ SELECT [reference_id], [project_id], [reference_type], [environment_folder_name]
        [validation_status], [last_validation_time]
 FROM [internal].[environment_references];
 GO
--- SSISDB's columns; design_default_value was the only value before, the others follow it.
-ALTER VIEW [catalog].[object_parameters]
+-- SSISDB's columns; design_default_value was the only value before, the others follow it. Dropped and
+-- created again (Babelfish has no ALTER VIEW); 60_grants.sql grants it again.
+DROP VIEW IF EXISTS [catalog].[object_parameters];
+GO
+CREATE VIEW [catalog].[object_parameters]
 AS
 SELECT op.[parameter_id], p.[project_id], op.[object_type], op.[object_name], op.[parameter_name], op.[data_type],
        op.[required], op.[sensitive],
@@ -34,7 +37,9 @@ SELECT op.[parameter_id], p.[project_id], op.[object_type], op.[object_name], op
 FROM [internal].[object_parameters] AS op
 INNER JOIN [internal].[projects] AS p ON p.[object_version_lsn] = op.[project_version_lsn];
 GO
-ALTER VIEW [catalog].[executions]
+DROP VIEW IF EXISTS [catalog].[executions];
+GO
+CREATE VIEW [catalog].[executions]
 AS
 SELECT e.[execution_id], e.[folder_name], e.[project_name], e.[package_name],
        e.[reference_id], e.[reference_type], e.[environment_folder_name], e.[environment_name],

@@ -19,6 +19,9 @@ GRANT EXECUTE ON [catalog].[delete_environment_reference] TO [ssis_admin];
 GRANT EXECUTE ON [catalog].[set_environment_reference_type] TO [ssis_admin];
 GRANT EXECUTE ON [catalog].[set_object_parameter_value] TO [ssis_admin];
 GRANT EXECUTE ON [catalog].[clear_object_parameter_value] TO [ssis_admin];
+-- The two views created again (30_views.sql), granted as 0001 granted them.
+GRANT SELECT ON [catalog].[object_parameters] TO [ssis_admin], [ssis_cluster_executor], [ssis_logreader];
+GRANT SELECT ON [catalog].[executions] TO [ssis_admin], [ssis_cluster_executor], [ssis_logreader];
 GRANT EXECUTE ON [catalog].[restore_project] TO [ssis_admin];
 GRANT EXECUTE ON [catalog].[delete_project] TO [ssis_admin];
 GRANT EXECUTE ON [catalog].[move_project] TO [ssis_admin];
@@ -39,14 +42,13 @@ BEGIN
     SELECT @sql = STRING_AGG(CONVERT(nvarchar(max), CONCAT(N'GRANT EXECUTE ON [internal].', QUOTENAME(o.[name]),
                                                            N' TO [ssis_admin], [ssis_cluster_executor], [ssis_cluster_worker];')), N' ')
     FROM sys.objects AS o
-    WHERE o.[schema_id] = SCHEMA_ID(N'internal') AND o.[type] IN ('P', 'FN')
+    WHERE o.[schema_id] = SCHEMA_ID(N'internal') AND o.[type] IN ('P', 'FN', 'IF')  -- IF: Babelfish's table functions take EXECUTE
       AND o.[name] IN (N'is_valid_name', N'require_valid_description', N'folder_id_of', N'environment_of',
                        N'environment_variable_of', N'require_typed_value', N'project_of', N'referenced_environment_id',
                        N'require_reference_type', N'require_new_reference', N'require_object_type',
                        N'object_parameter_of', N'encrypt_execution_values', N'carry_parameter_values',
-                       N'prune_project_versions');
+                       N'prune_project_versions', N'starting_parameter_values');
     EXEC sys.sp_executesql @sql;
-    GRANT SELECT ON [internal].[starting_parameter_values] TO [ssis_admin], [ssis_cluster_executor], [ssis_cluster_worker];
     GRANT SELECT, INSERT, UPDATE, DELETE ON [internal].[environments] TO [ssis_admin], [ssis_cluster_executor], [ssis_cluster_worker];
     GRANT SELECT, INSERT, UPDATE, DELETE ON [internal].[environment_variables] TO [ssis_admin], [ssis_cluster_executor], [ssis_cluster_worker];
     GRANT SELECT, INSERT, UPDATE, DELETE ON [internal].[environment_references] TO [ssis_admin], [ssis_cluster_executor], [ssis_cluster_worker];

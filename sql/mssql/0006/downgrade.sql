@@ -1,5 +1,5 @@
 -- scaleout_catalog, SQL Server: removes revision 0006. What it redefined is put back from the earlier
--- revisions after this (the executions view first, here, so that its columns can go).
+-- revisions after this, and downgrade_grants.sql grants the two views it created again.
 SET ANSI_NULLS ON;
 SET QUOTED_IDENTIFIER ON;
 GO
@@ -32,29 +32,9 @@ DROP VIEW IF EXISTS [catalog].[environments];
 DROP VIEW IF EXISTS [catalog].[environment_variables];
 DROP VIEW IF EXISTS [catalog].[environment_references];
 GO
-ALTER VIEW [catalog].[object_parameters]
-AS
-SELECT op.[parameter_id], p.[project_id], op.[object_type], op.[object_name], op.[parameter_name], op.[data_type],
-       op.[required], op.[sensitive],
-       CASE WHEN op.[sensitive] = 1 THEN NULL ELSE op.[default_value] END AS [design_default_value]
-FROM [internal].[object_parameters] AS op
-INNER JOIN [internal].[projects] AS p ON p.[object_version_lsn] = op.[project_version_lsn];
-GO
-ALTER VIEW [catalog].[executions]
-AS
-SELECT e.[execution_id], e.[folder_name], e.[project_name], e.[package_name],
-       CONVERT(bigint, NULL) AS [reference_id], CONVERT(char(1), NULL) AS [reference_type],
-       CONVERT(nvarchar(128), NULL) AS [environment_folder_name], CONVERT(nvarchar(128), NULL) AS [environment_name],
-       e.[project_lsn], CONVERT(varbinary(85), NULL) AS [executed_as_sid], e.[executed_as_name], e.[use32bitruntime],
-       o.[operation_type], o.[created_time], o.[object_type], o.[object_id], o.[status], o.[start_time], o.[end_time],
-       CONVERT(varbinary(85), NULL) AS [caller_sid], o.[caller_name], o.[process_id],
-       CONVERT(varbinary(85), NULL) AS [stopped_by_sid], o.[stopped_by_name],
-       CONVERT(uniqueidentifier, NULL) AS [dump_id], o.[server_name], o.[machine_name],
-       CONVERT(bigint, NULL) AS [total_physical_memory_kb], CONVERT(bigint, NULL) AS [available_physical_memory_kb],
-       CONVERT(bigint, NULL) AS [total_page_file_kb], CONVERT(bigint, NULL) AS [available_page_file_kb],
-       CONVERT(int, NULL) AS [cpu_count], o.[worker_agent_id], o.[executed_count]
-FROM [internal].[executions] AS e
-INNER JOIN [internal].[operations] AS o ON o.[operation_id] = e.[execution_id];
+-- The two views it created again go now, so that their columns can; the earlier definitions follow.
+DROP VIEW IF EXISTS [catalog].[object_parameters];
+DROP VIEW IF EXISTS [catalog].[executions];
 GO
 DROP FUNCTION IF EXISTS [internal].[starting_parameter_values];
 DROP PROCEDURE IF EXISTS [internal].[carry_parameter_values];
@@ -78,9 +58,16 @@ DROP TABLE IF EXISTS [internal].[environments];
 GO
 ALTER TABLE [internal].[object_parameters] DROP CONSTRAINT [DF_object_parameters_value_type];
 ALTER TABLE [internal].[object_parameters] DROP CONSTRAINT [DF_object_parameters_value_set];
-ALTER TABLE [internal].[object_parameters] DROP COLUMN [value_type], [value_set], [server_value], [sensitive_server_value],
-    [referenced_variable_name];
-ALTER TABLE [internal].[object_versions] DROP COLUMN [restored_by], [last_restored_time];
+ALTER TABLE [internal].[object_parameters] DROP COLUMN [value_type];
+ALTER TABLE [internal].[object_parameters] DROP COLUMN [value_set];
+ALTER TABLE [internal].[object_parameters] DROP COLUMN [server_value];
+ALTER TABLE [internal].[object_parameters] DROP COLUMN [sensitive_server_value];
+ALTER TABLE [internal].[object_parameters] DROP COLUMN [referenced_variable_name];
+ALTER TABLE [internal].[object_versions] DROP COLUMN [restored_by];
+ALTER TABLE [internal].[object_versions] DROP COLUMN [last_restored_time];
 ALTER TABLE [internal].[task_attempts] DROP COLUMN [statistics_id];
-ALTER TABLE [internal].[executions] DROP COLUMN [reference_id], [reference_type], [environment_folder_name], [environment_name];
+ALTER TABLE [internal].[executions] DROP COLUMN [reference_id];
+ALTER TABLE [internal].[executions] DROP COLUMN [reference_type];
+ALTER TABLE [internal].[executions] DROP COLUMN [environment_folder_name];
+ALTER TABLE [internal].[executions] DROP COLUMN [environment_name];
 GO
