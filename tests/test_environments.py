@@ -94,7 +94,7 @@ def test_names_with_quotes_and_markup_are_kept_as_given(env):
 def test_variables_typed_sensitive_renamed_retyped_deleted(env):
     catalog = env
     catalog.create_environment_variable(FOLDER, ENV, "Region", "String", False, "EMEA", "where it runs")
-    catalog.create_environment_variable(FOLDER, ENV, "Rows", "Int32", False, 100)
+    catalog.create_environment_variable(FOLDER, ENV, "Rows", "int32", False, 100)     # any case, as SSISDB
     catalog.create_environment_variable(FOLDER, ENV, "Key", "String", True, "s3cret")
     rows = {v["name"]: v for v in catalog.environment_variables(FOLDER, ENV)}
     assert (rows["Region"]["value"], rows["Region"]["type"], rows["Region"]["description"]) == \
@@ -102,7 +102,7 @@ def test_variables_typed_sensitive_renamed_retyped_deleted(env):
     assert (rows["Rows"]["value"], rows["Rows"]["type"]) == ("100", "Int32")
     assert (rows["Key"]["value"], rows["Key"]["sensitive"]) == (None, True)
     catalog.set_environment_variable_value(FOLDER, ENV, "Rows", 250)
-    catalog.set_environment_variable_property(FOLDER, ENV, "Rows", "Type", "Int64")
+    catalog.set_environment_variable_property(FOLDER, ENV, "Rows", "Type", "INT64")
     catalog.set_environment_variable_property(FOLDER, ENV, "Rows", "Name", "RowCount")
     catalog.set_environment_variable_property(FOLDER, ENV, "RowCount", "Description", "how many")
     catalog.set_environment_variable_protection(FOLDER, ENV, "Key", False)

@@ -316,3 +316,14 @@ BEGIN
     DEALLOCATE plain_values;
 END
 GO
+-- An SSIS data type name as the catalog spells it (SSISDB reads them in any case): 'int32' is Int32.
+-- Another name comes back as given, for require_typed_value to refuse.
+CREATE FUNCTION [internal].[canonical_type] (@type nvarchar(4000))
+RETURNS nvarchar(4000)
+AS
+BEGIN
+    RETURN COALESCE((SELECT t.[name] FROM (VALUES (N'String'), (N'Int32'), (N'Int64'), (N'Double'), (N'Boolean'),
+                                                  (N'DateTime')) AS t ([name])
+                     WHERE LOWER(t.[name]) = LOWER(@type)), @type);
+END
+GO

@@ -167,6 +167,7 @@ BEGIN
     IF @data_type IS NULL EXEC [internal].[null_argument] N'data_type';
     IF @sensitive IS NULL EXEC [internal].[null_argument] N'sensitive';
     IF @value IS NULL EXEC [internal].[null_argument] N'value';
+    SET @data_type = [internal].[canonical_type](@data_type);
     IF [internal].[is_valid_name](@variable_name, 128) = 0
     BEGIN
         SET @message = CONCAT(N'''', LEFT(@variable_name, 128), N''' is not a valid environment variable name: a name has 1 to ',
@@ -255,7 +256,11 @@ BEGIN
             N'128 characters, no control characters, and does not begin or end with a blank.');
         EXEC [internal].[raise_error] 27180, @message;
     END;
-    IF @property = N'TYPE' EXEC [internal].[require_typed_value] @property_value, NULL, N'environment variable';
+    IF @property = N'TYPE'
+    BEGIN
+        SET @property_value = [internal].[canonical_type](@property_value);
+        EXEC [internal].[require_typed_value] @property_value, NULL, N'environment variable';
+    END;
     EXEC [internal].[require_admin] N'change an environment variable';
     BEGIN TRANSACTION;
     EXEC [internal].[environment_of] @folder_name, @environment_name, @environment_id OUTPUT;

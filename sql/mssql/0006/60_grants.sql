@@ -47,7 +47,7 @@ BEGIN
                        N'environment_variable_of', N'require_typed_value', N'project_of', N'referenced_environment_id',
                        N'require_reference_type', N'require_new_reference', N'require_object_type',
                        N'object_parameter_of', N'encrypt_execution_values', N'carry_parameter_values',
-                       N'prune_project_versions', N'starting_parameter_values');
+                       N'prune_project_versions', N'starting_parameter_values', N'canonical_type');
     EXEC sys.sp_executesql @sql;
     GRANT SELECT, INSERT, UPDATE, DELETE ON [internal].[environments] TO [ssis_admin], [ssis_cluster_executor], [ssis_cluster_worker];
     GRANT SELECT, INSERT, UPDATE, DELETE ON [internal].[environment_variables] TO [ssis_admin], [ssis_cluster_executor], [ssis_cluster_worker];

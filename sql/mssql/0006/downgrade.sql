@@ -52,6 +52,7 @@ DROP PROCEDURE IF EXISTS [internal].[environment_of];
 DROP PROCEDURE IF EXISTS [internal].[folder_id_of];
 DROP PROCEDURE IF EXISTS [internal].[require_valid_description];
 DROP FUNCTION IF EXISTS [internal].[is_valid_name];
+DROP FUNCTION IF EXISTS [internal].[canonical_type];
 DROP TABLE IF EXISTS [internal].[environment_references];
 DROP TABLE IF EXISTS [internal].[environment_variables];
 DROP TABLE IF EXISTS [internal].[environments];

@@ -288,3 +288,13 @@ BEGIN
     RETURN v_param;
 END
 $$;
+
+-- An SSIS data type name as the catalog spells it (SSISDB reads them in any case): 'int32' is Int32.
+-- Another name comes back as given, for require_typed_value to refuse.
+CREATE FUNCTION internal.canonical_type(p_type text)
+RETURNS text
+LANGUAGE sql IMMUTABLE
+AS $$
+    SELECT coalesce((SELECT t FROM unnest(ARRAY['String', 'Int32', 'Int64', 'Double', 'Boolean', 'DateTime']) AS t
+                     WHERE lower(t) = lower(p_type)), p_type)
+$$;

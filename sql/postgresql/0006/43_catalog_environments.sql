@@ -167,8 +167,8 @@ BEGIN
             '''%s'' is not a valid environment variable name: a name has 1 to 128 characters, no control characters, '
             'and does not begin or end with a blank.', left(create_environment_variable.variable_name, 128)));
     END IF;
-    PERFORM internal.require_typed_value(create_environment_variable.data_type, create_environment_variable.value,
-                                         'environment variable');
+    PERFORM internal.require_typed_value(internal.canonical_type(create_environment_variable.data_type),
+                                         create_environment_variable.value, 'environment variable');
     PERFORM internal.require_valid_description(create_environment_variable.description, 'description');
     PERFORM internal.require_admin('create an environment variable');
     v_env := internal.environment_of(create_environment_variable.folder_name, create_environment_variable.environment_name);
@@ -180,7 +180,7 @@ BEGIN
     END IF;
     INSERT INTO internal.environment_variables (environment_id, name, description, type, sensitive, value, sensitive_value)
     VALUES (v_env.environment_id, create_environment_variable.variable_name, create_environment_variable.description,
-            create_environment_variable.data_type, create_environment_variable.sensitive,
+            internal.canonical_type(create_environment_variable.data_type), create_environment_variable.sensitive,
             CASE WHEN create_environment_variable.sensitive THEN NULL ELSE create_environment_variable.value END,
             CASE WHEN create_environment_variable.sensitive
                  THEN internal.encrypt_sensitive(create_environment_variable.value) END);
@@ -253,7 +253,8 @@ BEGIN
         END IF;
     ELSE
         PERFORM internal.require_not_null(set_environment_variable_property.property_value, 'property_value');
-        PERFORM internal.require_typed_value(set_environment_variable_property.property_value, NULL, 'environment variable');
+        PERFORM internal.require_typed_value(internal.canonical_type(set_environment_variable_property.property_value), NULL,
+                                             'environment variable');
     END IF;
     PERFORM internal.require_admin('change an environment variable');
     v_env := internal.environment_of(set_environment_variable_property.folder_name,
@@ -274,13 +275,13 @@ BEGIN
         WHERE variable_id = v_var.variable_id;
     ELSE
         v_value := CASE WHEN v_var.sensitive THEN internal.decrypt_sensitive(v_var.sensitive_value) ELSE v_var.value END;
-        IF NOT internal.is_valid_value(set_environment_variable_property.property_value, v_value) THEN
+        IF NOT internal.is_valid_value(internal.canonical_type(set_environment_variable_property.property_value), v_value) THEN
             PERFORM internal.raise_error(27210, pg_catalog.format(
                 'Conversion failed when converting the %s value of variable ''%s'' to data type %s. Set a value of '
                 'the new type first with catalog.set_environment_variable_value, or create a new variable.',
                 v_var.type, v_var.name, set_environment_variable_property.property_value));
         END IF;
-        UPDATE internal.environment_variables SET type = set_environment_variable_property.property_value
+        UPDATE internal.environment_variables SET type = internal.canonical_type(set_environment_variable_property.property_value)
         WHERE variable_id = v_var.variable_id;
     END IF;
 END

@@ -60,6 +60,7 @@ DROP FUNCTION IF EXISTS internal.environment_of(text, text);
 DROP FUNCTION IF EXISTS internal.folder_id_of(text, integer);
 DROP FUNCTION IF EXISTS internal.require_valid_description(text, text);
 DROP FUNCTION IF EXISTS internal.is_valid_name(text, integer);
+DROP FUNCTION IF EXISTS internal.canonical_type(text);
 DROP TABLE IF EXISTS internal.environment_references;
 DROP TABLE IF EXISTS internal.environment_variables;
 DROP TABLE IF EXISTS internal.environments;
