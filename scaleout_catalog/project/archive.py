@@ -185,6 +185,9 @@ def _as_bytes(stream: Any) -> bytes:
     return stream
 
 
+_END_RECORD = b"PK\x05\x06"
+
+
 def _open(stream: bytes) -> zipfile.ZipFile:
     stream = _as_bytes(stream)
     if len(stream) > MAX_ARCHIVE_BYTES:
@@ -194,7 +197,7 @@ def _open(stream: bytes) -> zipfile.ZipFile:
     if stream.count(_CENTRAL_HEADER) > MAX_MEMBERS:
         raise ArchiveError(f"the archive has more than {MAX_MEMBERS} members; that is the limit")
     try:
-        return zipfile.ZipFile(io.BytesIO(stream), metadata_encoding="utf-8")
+        archive = zipfile.ZipFile(io.BytesIO(stream), metadata_encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise ArchiveError(f"{_show_bytes(exc.object)}: the member name is not valid UTF-8; "
                            "rename the file and pack the project again") from None
@@ -202,6 +205,16 @@ def _open(stream: bytes) -> zipfile.ZipFile:
             NotImplementedError) as exc:
         raise ArchiveError(f"not a readable zip archive ({_one_line(exc)}); "
                            "deploy the project directory or a zip made from it") from None
+    # A damaged length inside the central directory makes zipfile skip the entries after it, silently:
+    # the end record's count of entries must match what was read.
+    end = stream.rfind(_END_RECORD)
+    if end >= 0 and end + 22 <= len(stream):
+        declared = struct.unpack_from("<H", stream, end + 10)[0]
+        if declared != 0xFFFF and declared != len(archive.infolist()):
+            archive.close()
+            raise ArchiveError(f"the archive's directory lists {len(archive.infolist())} members but its end record "
+                               f"says {declared}; it is damaged: pack the project again")
+    return archive
 
 
 def _check_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
