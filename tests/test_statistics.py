@@ -21,8 +21,8 @@ def test_each_package_run_has_its_statistics_and_events(catalog, workers):
     assert runs[0]["statistics_id"] < runs[1]["statistics_id"]
 
     events = catalog.event_messages(succeeded)
-    assert [m.operation_message_id for m in catalog.operation_messages(succeeded)] == \
-        sorted(e["event_message_id"] for e in events)
+    assert sorted(m.operation_message_id for m in catalog.operation_messages(succeeded)) == \
+        [e["event_message_id"] for e in events]
     by_source = {(e["message_source_type"], e["event_name"]) for e in events}
     assert (20, "OnPreExecute") in by_source and (30, "OnInformation") in by_source
     package_lines = [e for e in events if e["message_source_type"] == 30]
