@@ -15,6 +15,25 @@ BEGIN
                 THEN 0 ELSE 1 END;
 END
 GO
+-- require_valid_name's test, now is_valid_name's, as in the PostgreSQL twin: one rule for every name.
+ALTER PROCEDURE [internal].[require_valid_name]
+    @value nvarchar(4000),
+    @name  nvarchar(300),
+    @max   int
+AS
+BEGIN
+    SET NOCOUNT ON;
+    DECLARE @message nvarchar(2000);
+    IF @value IS NULL EXEC [internal].[null_argument] @name;
+    IF [internal].[is_valid_name](@value, @max) = 0
+    BEGIN
+        SET @message = CONCAT(N'The value for ', CASE WHEN CHARINDEX(N' ', @name) = 0 THEN N'@' END, @name,
+            N' is not valid: a name has 1 to ', @max,
+            N' characters, no control characters, and does not begin or end with a blank. Pass another name.');
+        EXEC [internal].[raise_error] 27101, @message;
+    END;
+END
+GO
 -- A description: at most 1024 characters, no control characters but tabs and line breaks.
 CREATE PROCEDURE [internal].[require_valid_description]
     @value nvarchar(max),
