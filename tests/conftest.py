@@ -193,3 +193,21 @@ def workers(catalog, catalog_url, tmp_path):
 def pg_workers(pg_url, pg_catalog, tmp_path):
     """The same, for the tests that need PostgreSQL itself (psql, LISTEN, the CLI's embedded default)."""
     yield from _workers(pg_url, pg_catalog, tmp_path / "workers")
+
+
+# -- Tests that never reach the server under test -------------------------------------------------------
+
+# `catalog` picks its server through request.getfixturevalue, so it is named here too.
+SERVER_FIXTURES = {"pg_server", "mssql_server", "catalog"}
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "server_independent: reaches neither SCALEOUT_TEST_PG_URL's server nor SQL Server (set by "
+        "conftest from the fixtures a test uses); CI runs these once, not again for the system PostgreSQL")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if not SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.server_independent)
