@@ -327,6 +327,26 @@ class Catalog:
         self.call("clear_object_parameter_value", folder_name=folder_name, project_name=project_name,
                   object_type=object_type, object_name=object_name, parameter_name=parameter_name)
 
+    # -- catalog: permissions (revision 0007) ------------------------------------------------------
+    # object_type: 1 folder, 2 project, 3 environment, 4 operation. permission_type: 1 READ, 2 MODIFY,
+    # 3 EXECUTE, 4 MANAGE_PERMISSIONS, 100 CREATE_OBJECTS, 101 READ_OBJECTS, 102 MODIFY_OBJECTS,
+    # 103 EXECUTE_OBJECTS, 104 MANAGE_OBJECT_PERMISSIONS. principal_id: catalog.database_principals.
+
+    def grant_permission(self, object_type: int | None, object_id: int | None, principal_id: int | None,
+                         permission_type: int | None) -> None:
+        self.call("grant_permission", object_type=object_type, object_id=object_id, principal_id=principal_id,
+                  permission_type=permission_type)
+
+    def deny_permission(self, object_type: int | None, object_id: int | None, principal_id: int | None,
+                        permission_type: int | None) -> None:
+        self.call("deny_permission", object_type=object_type, object_id=object_id, principal_id=principal_id,
+                  permission_type=permission_type)
+
+    def revoke_permission(self, object_type: int | None, object_id: int | None, principal_id: int | None,
+                          permission_type: int | None) -> None:
+        self.call("revoke_permission", object_type=object_type, object_id=object_id, principal_id=principal_id,
+                  permission_type=permission_type)
+
     # -- catalog: executions -------------------------------------------------------------
 
     def create_execution(self, folder_name: str | None, project_name: str | None, package_name: str | None, *,
@@ -599,6 +619,22 @@ class Catalog:
             "FROM catalog.environment_references AS r JOIN catalog.projects AS p ON p.project_id = r.project_id "
             "JOIN catalog.folders AS f ON f.id = p.folder_id WHERE f.name = :folder AND p.name = :project "
             "ORDER BY r.reference_id", {"folder": folder_name, "project": project_name})
+
+    def principal_id(self, name: str) -> int | None:
+        """A database principal's id by name (catalog.database_principals), or None."""
+        rows = self.query("SELECT principal_id FROM catalog.database_principals WHERE name = :name", {"name": name})
+        return int(rows[0]["principal_id"]) if rows else None
+
+    def explicit_object_permissions(self) -> list[dict[str, Any]]:
+        """Grants and denies on the objects this login may read (every one for an admin)."""
+        return [_normalise(r) for r in self.query(
+            "SELECT object_type, object_id, principal_id, permission_type, is_deny, grantor_id "
+            "FROM catalog.explicit_object_permissions ORDER BY object_type, object_id, principal_id, permission_type")]
+
+    def effective_object_permissions(self) -> list[dict[str, Any]]:
+        """This login's own permissions, its roles' included, after inheritance and denies."""
+        return self.query("SELECT object_type, object_id, permission_type FROM catalog.effective_object_permissions "
+                          "ORDER BY object_type, object_id, permission_type")
 
     def task_attempts(self, execution_id: int) -> list[dict[str, Any]]:
         return self.query("SELECT attempt, worker_agent_id, claimed_time, ended_time, status "

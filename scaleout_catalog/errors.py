@@ -219,6 +219,31 @@ class SensitiveVariableForPlainParameter(CatalogError):
     number = 27221
 
 
+# Permissions on catalog objects (revision 0007).
+class OperationNotFound(CatalogError):
+    """27105: an operation the caller cannot see (catalog.operations), or none."""
+
+    number = 27105
+
+
+class OperationAccessDenied(CatalogError):
+    """27143: the caller may see the operation but not change it (no MODIFY)."""
+
+    number = 27143
+
+
+class PermissionNotApplicable(CatalogError):
+    """27191: EXECUTE applies to projects, and the *_OBJECTS permissions to folders only."""
+
+    number = 27191
+
+
+class ManagePermissionsRequired(CatalogError):
+    """27192: granting, denying or revoking needs MANAGE_PERMISSIONS on the object."""
+
+    number = 27192
+
+
 ERRORS_BY_NUMBER: dict[int, type[CatalogError]] = {
     cls.number: cls
     for cls in CatalogError.__subclasses__()

@@ -151,6 +151,11 @@ PROCEDURES: dict[str, Procedure] = {p.name: p for p in (
     Procedure("catalog", "clear_object_parameter_value", (
         FOLDER_NAME, PROJECT_NAME, _p("object_type", "object_type", "smallint"),
         _p("object_name", "object_name", "text"), _p("parameter_name", "parameter_name", "text"))),
+    # catalog: permissions on folders, projects, environments and operations (revision 0007)
+    *(Procedure("catalog", f"{verb}_permission", (
+        _p("object_type", "object_type", "smallint"), _p("object_id", "object_id", "bigint"),
+        _p("principal_id", "principal_id", "bigint"), _p("permission_type", "permission_type", "smallint")))
+      for verb in ("grant", "deny", "revoke")),
     # internal: what workers call
     Procedure("internal", "update_worker_agent_status", (
         WORKER_AGENT_ID, _p("machine_name", "MachineName", "text"), _p("display_name", "DisplayName", "text"),

@@ -30,11 +30,16 @@ def downgrade_file(dialect: str, revision: str) -> tuple[str, str]:
     return "downgrade.sql", revision_dir(dialect, revision).joinpath("downgrade.sql").read_text(encoding="utf-8")
 
 
-def downgrade_grants_file(dialect: str, revision: str) -> tuple[str, str] | None:
-    """A downgrade's last file, where present: grants on what the earlier definitions created again
-    (a PostgreSQL function whose result columns a revision changed is dropped, so its grants go with it)."""
-    path = revision_dir(dialect, revision).joinpath("downgrade_grants.sql")
-    return ("downgrade_grants.sql", path.read_text(encoding="utf-8")) if path.is_file() else None
+# A downgrade's files that run after the earlier definitions are back, where present, in this order:
+# grants on what those definitions created again (a PostgreSQL function whose result columns a revision
+# changed is dropped, so its grants go with it), then what only the revision's own definitions used.
+AFTER_RESTORING = ("downgrade_grants.sql", "downgrade_cleanup.sql")
+
+
+def downgrade_final_files(dialect: str, revision: str) -> list[tuple[str, str]]:
+    folder = revision_dir(dialect, revision)
+    return [(name, folder.joinpath(name).read_text(encoding="utf-8"))
+            for name in AFTER_RESTORING if folder.joinpath(name).is_file()]
 
 
 class Batch(str):
@@ -147,9 +152,7 @@ def apply_revision(op, revision: str, direction: str, earlier: tuple[str, ...] =
         files = [downgrade_file(dialect, revision)]
         if restored:   # a PostgreSQL body ends with its own semicolon
             files.append(("(earlier definitions)", ("\nGO\n" if dialect == "mssql" else "\n\n").join(restored)))
-        grants = downgrade_grants_file(dialect, revision)
-        if grants:
-            files.append(grants)
+        files += downgrade_final_files(dialect, revision)
     for name, text in files:
         for number, batch in enumerate(batches(dialect, text)):
             if context.as_sql:

@@ -41,7 +41,9 @@ INTERNAL_TABLES = (
     "job_worker_agents", "tasks", "tasks_history", "task_attempts", "operation_messages", "catalog_pulse",
 )
 # Tables of later revisions: in every snapshot of a catalog at head, not in the migration tests' older ones.
-SNAPSHOT_TABLES = INTERNAL_TABLES + ("environments", "environment_variables", "environment_references")
+SNAPSHOT_TABLES = INTERNAL_TABLES + ("environments", "environment_variables", "environment_references",
+                                     "folder_permissions", "project_permissions", "environment_permissions",
+                                     "operation_permissions")
 
 
 def deploy_sample(catalog: Catalog, manifest: dict[str, Any] | None = None) -> None:

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from helpers import run_scaleout
-from scaleout_catalog import migrate, sqlfiles
+from scaleout_catalog import Catalog, errors, migrate, sqlfiles
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -143,7 +143,6 @@ def catalog_at(pg_server, revision: str):
     rows): rows() reads every internal table. Afterwards the catalog is downgraded back to `revision`,
     and its schema (grants and storage options included) must be exactly as it was."""
     from helpers import INTERNAL_TABLES, deploy_sample
-    from scaleout_catalog import Catalog
     name = f"scaleout_mig{revision}_{uuid.uuid4().hex[:8]}"
     pg_server.create_database(name)
     try:
@@ -268,3 +267,34 @@ def test_a_catalog_at_0005_upgrades_in_place_keeps_its_data_and_downgrades_back(
         assert [o.status for o in catalog.report_tasks(worker, [], [(task.task_id, task.lease_token, 5)])] == [5]
         [claimed] = catalog.pull_task(worker)
         assert {p.parameter_name: p.parameter_value for p in claimed.parameters}["ApiKey"] == "from-env"
+
+
+def test_a_catalog_at_0006_upgrades_in_place_keeps_its_data_and_downgrades_back(pg_server):
+    """Revision 0007 on a working 0006 catalog: every row stays, a task claimed before the upgrade still
+    reports, an executor keeps its own executions (their creator holds READ and MODIFY on them) but no
+    longer sees the admin's, and is granted what it runs; a downgrade puts 0006's schema back exactly."""
+    from helpers import FOLDER, PROJECT, new_execution, register
+    with catalog_at(pg_server, "0006") as (engine, catalog, rows):
+        database = engine.url.database
+        url = pg_server.create_login(database, "ssis_cluster_executor")
+        executor = Catalog(url)
+        try:
+            worker = register(catalog)
+            running = new_execution(catalog)
+            task = catalog.pull_task(worker)[0]
+            own = executor.create_execution(FOLDER, PROJECT, "package2")     # 0006: every executor ran every project
+            upgrade_keeping_rows(engine, catalog, rows)
+            assert [e.execution_id for e in executor.executions()] == [own]
+            executor.start_execution(own)
+            with pytest.raises(errors.CatalogError) as refused:
+                executor.create_execution(FOLDER, PROJECT, "package2")
+            assert refused.value.number == 27109
+            project_id = catalog.projects()[0].project_id
+            for permission in (1, 3):
+                catalog.grant_permission(2, project_id, catalog.principal_id(executor.engine.url.username), permission)
+            executor.create_execution(FOLDER, PROJECT, "package2")
+            assert [o.status for o in catalog.report_tasks(worker, [], [(task.task_id, task.lease_token, 5)])] == [5]
+            assert catalog.execution(running).status == 7
+        finally:
+            executor.dispose()
+            pg_server.drop_login(database, url)
