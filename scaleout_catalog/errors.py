@@ -381,6 +381,8 @@ VIEW_ROLES: dict[str, tuple[str, ...]] = {
         "caller_roles", "queue_summary", "execution_status_counts", "execution_rate", "object_versions",
         "executable_statistics", "event_messages")},
     **{f"catalog.{name}": _EXECUTOR for name in ("environments", "environment_variables", "environment_references")},
+    **{f"catalog.{name}": _READER for name in (
+        "explicit_object_permissions", "effective_object_permissions", "database_principals")},
 }
 PROCEDURE_ROLES: dict[str, tuple[str, ...]] = {
     **{f"catalog.{name}": _ADMIN for name in (
@@ -395,6 +397,11 @@ PROCEDURE_ROLES: dict[str, tuple[str, ...]] = {
     **{f"catalog.{name}": _EXECUTOR for name in (
         "create_execution", "set_execution_parameter_value", "add_execution_worker", "start_execution",
         "stop_operation", "create_and_start_executions", "get_project")},
+    **{f"catalog.{name}": _READER for name in ("grant_permission", "deny_permission", "revoke_permission")},
+    # The permission checks the views call as their caller (PostgreSQL; revision 0007).
+    **{f"internal.{name}": _READER for name in (
+        "caller_is_admin", "caller_reads_catalog", "check_permission", "caller_holds_permission",
+        "folder_is_readable")},
     **{f"internal.{name}": _WORKER for name in (
         "update_worker_agent_status", "announce_worker_certificate", "pull_task", "renew_task_lease",
         "get_held_tasks", "update_task_status", "update_tasks_status", "append_operation_messages",
