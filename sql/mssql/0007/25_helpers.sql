@@ -158,7 +158,9 @@ BEGIN
             N'have sufficient permissions. See its operation_id in [catalog].[operations].');
         EXEC [internal].[raise_error] 27105, @message;
     END;
-    IF NOT EXISTS (SELECT 1 FROM sys.database_principals WHERE [principal_id] = @principal_id)
+    -- USER_NAME, not sys.database_principals: that view hides from a login the principals it is not (metadata
+    -- visibility), and one who may manage permissions grants them to others.
+    IF USER_NAME(@principal_id) IS NULL
     BEGIN
         SET @message = CONCAT(N'The value for @principal_id is not valid: no database principal has the id ', @principal_id,
             N'. See [catalog].[database_principals].');
