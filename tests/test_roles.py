@@ -104,6 +104,10 @@ def test_logreader_reads_views_and_calls_nothing(catalog, logins):
 def test_cluster_executor_runs_executions_but_does_not_manage(catalog, logins):
     deploy_sample(catalog)
     executor = logins["ssis_cluster_executor"]
+    # The role lets it run what it has READ and EXECUTE on (test_object_permissions.py).
+    principal = catalog.principal_id(executor.engine.url.username)
+    for permission in (1, 3):
+        catalog.grant_permission(2, catalog.projects()[0].project_id, principal, permission)
     execution_id = executor.create_execution(FOLDER, PROJECT, "package2")
     executor.start_execution(execution_id, 1)
     assert executor.execution(execution_id).status == 5
