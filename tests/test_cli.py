@@ -12,8 +12,10 @@ from pathlib import Path
 
 import click
 import pytest
+import sqlalchemy as sa
 
 from helpers import register, run_scaleout, snapshot
+from scaleout_catalog import Catalog, errors
 from scaleout_catalog.cli import main as scaleout_main
 from workers import FOLDER, PROJECT, PROJECT_DIR, deploy_test_project, wait_until
 
@@ -341,3 +343,42 @@ def test_demo_keep_leaves_it_running_until_demo_stop(fresh_data_dir):
         stopped = scaleout("demo", "--stop", env=env)
     assert stopped.returncode == 0 and "stopped the demo's workers and web manager" in stopped.stdout
     assert subprocess.run(["pgrep", "-f", f"state-dir {fresh_data_dir}"], capture_output=True).returncode == 1
+
+
+def test_permissions_grant_deny_revoke_and_list_by_name(pg_url, pg_catalog, pg_server):
+    """`scaleout permissions`: names in, SSISDB's procedures underneath; a login granted EXECUTE through
+    the command line runs the project, a deny stops it, bad names are one line and change nothing."""
+    deploy_test_project(pg_catalog)
+    login_url = pg_server.create_login(pg_catalog.engine.url.database, "ssis_cluster_executor")
+    login = sa.engine.make_url(login_url).username
+    executor = Catalog(login_url)
+    try:
+        for permission in ("READ", "execute"):
+            result = scaleout("permissions", "grant", login, permission, "--folder", FOLDER, "--project", PROJECT,
+                              url=pg_url)
+            assert result.returncode == 0, result.stderr
+        assert "granted EXECUTE on project" in result.stdout
+        executor.create_execution(FOLDER, PROJECT, "hello")
+        listed = scaleout("permissions", "list", url=pg_url)
+        assert f"{FOLDER}/{PROJECT}" in listed.stdout and login in listed.stdout and "GRANT" in listed.stdout
+        denied = scaleout("permissions", "deny", login, "EXECUTE_OBJECTS", "--folder", FOLDER, url=pg_url)
+        assert denied.returncode == 0, denied.stderr
+        with pytest.raises(errors.CatalogError) as refused:
+            executor.create_execution(FOLDER, PROJECT, "hello")
+        assert refused.value.number == 27178
+        assert scaleout("permissions", "revoke", login, "103", "--folder", FOLDER, url=pg_url).returncode == 0
+        executor.create_execution(FOLDER, PROJECT, "hello")
+        before = snapshot(pg_catalog)
+        for args, text in (
+                (("grant", login, "FLY", "--folder", FOLDER), "unknown permission 'FLY'"),
+                (("grant", "nobody_here", "READ", "--folder", FOLDER), "no database principal named 'nobody_here'"),
+                (("grant", login, "READ", "--folder", "nowhere"), "no folder 'nowhere'"),
+                (("grant", login, "READ", "--folder", FOLDER, "--project", "x", "--environment", "y"), "pass one of them"),
+                (("grant", login, "READ"), "name the object"),
+                (("grant", login, "EXECUTE", "--folder", FOLDER), "error 27191")):
+            result = scaleout("permissions", *args, url=pg_url)
+            assert result.returncode == 1 and text in result.stderr and "Traceback" not in result.stderr, (args, result.stderr)
+        assert snapshot(pg_catalog) == before
+    finally:
+        executor.dispose()
+        pg_server.drop_login(pg_catalog.engine.url.database, login_url)

@@ -111,7 +111,8 @@ def explain(exc: BaseException, meta: dict[str, Any]) -> tuple[str, str, int] | 
 _COMMANDS = {
     "cert": "cert:cert", "db": "db:db", "demo": "demo:demo", "deploy": "deploy:deploy", "execute": "executions:execute",
     "environments": "environments:environments", "executions": "executions:executions", "folders": "objects:folders",
-    "packages": "objects:packages", "parameters": "environments:parameters", "projects": "objects:projects",
+    "packages": "objects:packages", "parameters": "environments:parameters",
+    "permissions": "permissions:permissions", "projects": "objects:projects",
     "web": "web:web", "worker": "worker:worker", "workers": "workers:workers",
 }
 
