@@ -38,13 +38,13 @@ BEGIN
     FROM sys.objects AS o
     WHERE o.[schema_id] = SCHEMA_ID(N'internal') AND o.[type] IN ('P', 'FN')
       AND o.[name] IN (N'caller_has_permission_row', N'caller_holds_permission', N'check_permission', N'folder_is_readable',
-                       N'check_permission_parameters', N'update_permission', N'caller_is_admin');
+                       N'check_permission_parameters', N'update_permission', N'caller_is_admin',
+                       N'raise_error', N'null_argument');   -- the last three: ssis_logreader's first procedures
     EXEC sys.sp_executesql @sql;
     GRANT SELECT, INSERT, UPDATE, DELETE ON [internal].[folder_permissions] TO [ssis_admin], [ssis_cluster_executor], [ssis_logreader];
     GRANT SELECT, INSERT, UPDATE, DELETE ON [internal].[project_permissions] TO [ssis_admin], [ssis_cluster_executor], [ssis_logreader];
     GRANT SELECT, INSERT, UPDATE, DELETE ON [internal].[environment_permissions] TO [ssis_admin], [ssis_cluster_executor], [ssis_logreader];
     GRANT SELECT, INSERT, UPDATE, DELETE ON [internal].[operation_permissions] TO [ssis_admin], [ssis_cluster_executor], [ssis_logreader];
     GRANT SELECT ON [internal].[object_permissions] TO [ssis_admin], [ssis_cluster_executor], [ssis_logreader];
-    GRANT SELECT ON [internal].[environments] TO [ssis_logreader];
 END;
 GO

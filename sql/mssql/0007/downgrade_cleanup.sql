@@ -32,3 +32,11 @@ DROP TABLE IF EXISTS [internal].[environment_permissions];
 DROP TABLE IF EXISTS [internal].[project_permissions];
 DROP TABLE IF EXISTS [internal].[folder_permissions];
 GO
+-- Babelfish: ssis_logreader called no procedure before 0007.
+IF SERVERPROPERTY('Babelfish') IS NOT NULL
+BEGIN
+    REVOKE EXECUTE ON [internal].[caller_is_admin] FROM [ssis_logreader];
+    REVOKE EXECUTE ON [internal].[raise_error] FROM [ssis_logreader];
+    REVOKE EXECUTE ON [internal].[null_argument] FROM [ssis_logreader];
+END;
+GO
