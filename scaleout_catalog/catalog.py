@@ -347,6 +347,41 @@ class Catalog:
         self.call("revoke_permission", object_type=object_type, object_id=object_id, principal_id=principal_id,
                   permission_type=permission_type)
 
+    # -- catalog: schedules (revision 0008) --------------------------------------------------------
+    # Workers fire them (internal.fire_schedules): no other service runs.
+
+    def create_schedule(self, folder_name: str | None, schedule_name: str | None, project_name: str | None,
+                        package_name: str | None, cron_expression: str | None, *, time_zone: str | None = "UTC",
+                        reference_id: int | None = None,
+                        parameters: Sequence[Mapping[str, Any]] | Mapping[str, Any] | str | None = None,
+                        retry_count: int | None = 0, workeragent_id: UUID | str | None = None,
+                        missed_run_policy: str | None = "skip", is_enabled: bool | None = True) -> int:
+        """A schedule that runs a package at the times a cron expression gives (five fields, or six with
+        seconds first), in a time zone. parameters: as create_and_start_executions takes them (a list of
+        {object_type, parameter_name, parameter_value}, or a {name: value} dict of package parameters).
+        missed_run_policy: 'skip' or 'run_once' for due times missed while no worker ran. Returns its id."""
+        if parameters is not None and not isinstance(parameters, str):
+            parameters = json.dumps(_execution_element({"parameters": parameters})["parameters"],
+                                    default=_json_default)
+        return int(self.call("create_schedule", folder_name=folder_name, schedule_name=schedule_name,
+                             project_name=project_name, package_name=package_name, cron_expression=cron_expression,
+                             time_zone=time_zone, reference_id=reference_id, parameters=parameters,
+                             retry_count=retry_count, workeragent_id=workeragent_id,
+                             missed_run_policy=missed_run_policy, is_enabled=is_enabled)[0]["schedule_id"])
+
+    def enable_schedule(self, folder_name: str | None, schedule_name: str | None) -> None:
+        self.call("enable_schedule", folder_name=folder_name, schedule_name=schedule_name)
+
+    def disable_schedule(self, folder_name: str | None, schedule_name: str | None) -> None:
+        self.call("disable_schedule", folder_name=folder_name, schedule_name=schedule_name)
+
+    def delete_schedule(self, folder_name: str | None, schedule_name: str | None) -> None:
+        self.call("delete_schedule", folder_name=folder_name, schedule_name=schedule_name)
+
+    def run_schedule_now(self, folder_name: str | None, schedule_name: str | None) -> int:
+        """Runs the schedule once now, outside its due times; returns the execution id."""
+        return int(self.call("run_schedule_now", folder_name=folder_name, schedule_name=schedule_name)[0]["execution_id"])
+
     # -- catalog: executions -------------------------------------------------------------
 
     def create_execution(self, folder_name: str | None, project_name: str | None, package_name: str | None, *,
@@ -461,6 +496,13 @@ class Catalog:
         rows = self.call("get_task_parameters", worker_agent_id=worker_agent_id, task_id=task_id,
                          lease_token=lease_token)
         return [from_row(models.TaskParameter, r) for r in rows]
+
+    def fire_schedules(self, worker_agent_id: UUID | str | None) -> tuple[int, float | None]:
+        """Fires the schedules that are due (each due time once, whichever worker calls); returns how many
+        executions were started and the seconds until the next due time (None: no schedule is enabled)."""
+        row = self.call("fire_schedules", worker_agent_id=worker_agent_id)[0]
+        due = row["next_due_seconds"]
+        return int(row["fired"]), (None if due is None else float(due))
 
     def dealwith_expired_tasks(self) -> int:
         return _scalar(self.call("dealwith_expired_tasks"))
@@ -619,6 +661,23 @@ class Catalog:
             "FROM catalog.environment_references AS r JOIN catalog.projects AS p ON p.project_id = r.project_id "
             "JOIN catalog.folders AS f ON f.id = p.folder_id WHERE f.name = :folder AND p.name = :project "
             "ORDER BY r.reference_id", {"folder": folder_name, "project": project_name})
+
+    def schedules(self, folder_name: str | None = None) -> list[dict[str, Any]]:
+        """catalog.schedules (those this login may see), by folder and name."""
+        where = "WHERE folder_name = :folder " if folder_name is not None else ""
+        return [_normalise(r) for r in self.query(
+            "SELECT schedule_id, folder_name, name, project_name, package_name, reference_id, cron_expression, "
+            "time_zone, retry_count, worker_agent_id, missed_run_policy, is_enabled, owner_name, created_time, "
+            f"next_run_time, last_run_time, last_execution_id, last_status FROM catalog.schedules {where}"
+            "ORDER BY folder_name, name", {"folder": folder_name})]
+
+    def schedule_runs(self, folder_name: str, schedule_name: str, limit: int = 50) -> list[dict[str, Any]]:
+        """A schedule's newest runs first: due time, run type, execution or the error that stopped it."""
+        top, limit_clause = self._first_rows(":limit")
+        return self.query(
+            f"SELECT {top}run_id, run_type, due_time, fired_time, fired_by, execution_id, missed_count, error_number, "
+            "error_message FROM catalog.schedule_runs WHERE folder_name = :folder AND schedule_name = :name "
+            f"ORDER BY run_id DESC{limit_clause}", {"folder": folder_name, "name": schedule_name, "limit": int(limit)})
 
     def principal_id(self, name: str) -> int | None:
         """A database principal's id by name (catalog.database_principals), or None."""

@@ -244,6 +244,19 @@ class ManagePermissionsRequired(CatalogError):
     number = 27192
 
 
+# Schedules (revision 0008): SSIS leaves them to SQL Agent, so these two numbers are this catalog's own.
+class ScheduleNotFound(CatalogError):
+    """27400: no such schedule in the folder, or the caller is neither its owner nor ssis_admin."""
+
+    number = 27400
+
+
+class ScheduleAlreadyExists(CatalogError):
+    """27401: the folder already holds a schedule of that name."""
+
+    number = 27401
+
+
 ERRORS_BY_NUMBER: dict[int, type[CatalogError]] = {
     cls.number: cls
     for cls in CatalogError.__subclasses__()
@@ -383,6 +396,7 @@ VIEW_ROLES: dict[str, tuple[str, ...]] = {
     **{f"catalog.{name}": _EXECUTOR for name in ("environments", "environment_variables", "environment_references")},
     **{f"catalog.{name}": _READER for name in (
         "explicit_object_permissions", "effective_object_permissions", "database_principals")},
+    **{f"catalog.{name}": _READER for name in ("schedules", "schedule_runs")},
 }
 PROCEDURE_ROLES: dict[str, tuple[str, ...]] = {
     **{f"catalog.{name}": _ADMIN for name in (
@@ -396,7 +410,8 @@ PROCEDURE_ROLES: dict[str, tuple[str, ...]] = {
         "move_project", "delete_folder", "rename_folder", "set_folder_description")},
     **{f"catalog.{name}": _EXECUTOR for name in (
         "create_execution", "set_execution_parameter_value", "add_execution_worker", "start_execution",
-        "stop_operation", "create_and_start_executions", "get_project")},
+        "stop_operation", "create_and_start_executions", "get_project",
+        "create_schedule", "enable_schedule", "disable_schedule", "delete_schedule", "run_schedule_now")},
     **{f"catalog.{name}": _READER for name in ("grant_permission", "deny_permission", "revoke_permission")},
     # The permission checks the views call as their caller (PostgreSQL; revision 0007).
     **{f"internal.{name}": _READER for name in (
@@ -406,7 +421,8 @@ PROCEDURE_ROLES: dict[str, tuple[str, ...]] = {
         "update_worker_agent_status", "announce_worker_certificate", "pull_task", "renew_task_lease",
         "get_held_tasks", "update_task_status", "update_tasks_status", "append_operation_messages",
         "report_tasks",
-        "get_task_package", "get_task_parameters", "dealwith_expired_tasks", "cleanup_server_retention_window")},
+        "get_task_package", "get_task_parameters", "dealwith_expired_tasks", "cleanup_server_retention_window",
+        "fire_schedules")},
 }
 
 # PostgreSQL: no such schema, relation or routine. SQL Server: 208 invalid object name, 2812 no such procedure.

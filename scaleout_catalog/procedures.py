@@ -71,6 +71,7 @@ VARIABLE_NAME = _p("variable_name", "variable_name", "text")
 PROPERTY_NAME = _p("property_name", "property_name", "text")
 PROPERTY_VALUE = _p("property_value", "property_value", "text")
 REFERENCE_ID = _p("reference_id", "reference_id", "bigint", "bigint")
+SCHEDULE_NAME = _p("schedule_name", "schedule_name", "text")
 
 PROCEDURES: dict[str, Procedure] = {p.name: p for p in (
     # catalog: workers
@@ -156,6 +157,16 @@ PROCEDURES: dict[str, Procedure] = {p.name: p for p in (
         _p("object_type", "object_type", "smallint"), _p("object_id", "object_id", "bigint"),
         _p("principal_id", "principal_id", "bigint"), _p("permission_type", "permission_type", "smallint")))
       for verb in ("grant", "deny", "revoke")),
+    # catalog: schedules, fired by the workers (revision 0008)
+    Procedure("catalog", "create_schedule", (
+        FOLDER_NAME, SCHEDULE_NAME, PROJECT_NAME, _p("package_name", "package_name", "text"),
+        _p("cron_expression", "cron_expression", "text"), _p("time_zone", "time_zone", "text"), REFERENCE_ID,
+        _p("parameters", "parameters", "text"), _p("retry_count", "retry_count", "integer"),
+        _p("workeragent_id", "workeragent_id", "uuid"), _p("missed_run_policy", "missed_run_policy", "text"),
+        _p("is_enabled", "is_enabled", "boolean")),
+        output=_p("schedule_id", "schedule_id", "bigint", "bigint")),
+    *(Procedure("catalog", f"{verb}_schedule", (FOLDER_NAME, SCHEDULE_NAME)) for verb in ("enable", "disable", "delete")),
+    Procedure("catalog", "run_schedule_now", (FOLDER_NAME, SCHEDULE_NAME), output=EXECUTION_ID),
     # internal: what workers call
     Procedure("internal", "update_worker_agent_status", (
         WORKER_AGENT_ID, _p("machine_name", "MachineName", "text"), _p("display_name", "DisplayName", "text"),
@@ -176,6 +187,7 @@ PROCEDURES: dict[str, Procedure] = {p.name: p for p in (
     Procedure("internal", "get_task_package", (
         WORKER_AGENT_ID, TASK_ID, LEASE_TOKEN, _p("include_stream", "IncludeStream", "boolean")), kind="rows"),
     Procedure("internal", "get_task_parameters", (WORKER_AGENT_ID, TASK_ID, LEASE_TOKEN), kind="rows"),
+    Procedure("internal", "fire_schedules", (WORKER_AGENT_ID,), kind="rows"),
     Procedure("internal", "dealwith_expired_tasks", (), kind="scalar"),
     Procedure("internal", "cleanup_server_retention_window", (), kind="scalar"),
 )}

@@ -43,7 +43,8 @@ INTERNAL_TABLES = (
 # Tables of later revisions: in every snapshot of a catalog at head, not in the migration tests' older ones.
 SNAPSHOT_TABLES = INTERNAL_TABLES + ("environments", "environment_variables", "environment_references",
                                      "folder_permissions", "project_permissions", "environment_permissions",
-                                     "operation_permissions")
+                                     "operation_permissions", "schedules", "schedule_parameter_values",
+                                     "schedule_runs")
 
 
 def deploy_sample(catalog: Catalog, manifest: dict[str, Any] | None = None) -> None:

@@ -1,6 +1,7 @@
 """The `scaleout` command line, run as a user runs it: real subprocesses against a real database."""
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import stat
@@ -17,7 +18,7 @@ import sqlalchemy as sa
 from helpers import register, run_scaleout, snapshot
 from scaleout_catalog import Catalog, errors
 from scaleout_catalog.cli import main as scaleout_main
-from workers import FOLDER, PROJECT, PROJECT_DIR, deploy_test_project, wait_until
+from workers import FOLDER, PROJECT, PROJECT_DIR, deploy_test_project, package_lines, wait_terminal, wait_until
 
 
 def scaleout(*args: str, url: str | None = None, env: dict[str, str] | None = None,
@@ -382,3 +383,48 @@ def test_permissions_grant_deny_revoke_and_list_by_name(pg_url, pg_catalog, pg_s
     finally:
         executor.dispose()
         pg_server.drop_login(pg_catalog.engine.url.database, login_url)
+
+
+def test_schedules_create_list_run_disable_enable_delete(pg_url, pg_catalog, pg_workers):
+    """`scaleout schedules`: a schedule made with --param and --environment fires on a real worker, its
+    runs are listed, run now, disabled, enabled and deleted; bad input is one line and changes nothing."""
+    deploy_test_project(pg_catalog)
+    pg_catalog.create_environment(FOLDER, "prod")
+    pg_catalog.create_environment_variable(FOLDER, "prod", "Key", "String", False, "from-env")
+    pg_catalog.create_environment_reference(FOLDER, PROJECT, "prod", "R")
+    pg_catalog.set_object_parameter_value(30, FOLDER, PROJECT, "ApiKey", "Key", object_name="settings", value_type="R")
+    pg_workers.start_enabled("w1")
+    made = scaleout("schedules", "create", FOLDER, "every2", PROJECT, "hello", "--cron", "*/2 * * * * *",
+                    "--param", "Lines=2", url=pg_url)
+    assert made.returncode == 0, made.stderr
+    assert f"({FOLDER}/every2), next run" in made.stdout
+    assert scaleout("schedules", "create", FOLDER, "settings", PROJECT, "settings", "--cron", "@daily",
+                    "--time-zone", "Europe/London", "--environment", "prod", url=pg_url).returncode == 0
+    wait_until(lambda: any(r["execution_id"] for r in pg_catalog.schedule_runs(FOLDER, "every2")), 30, "a run")
+    listed = scaleout("schedules", "list", url=pg_url)
+    assert "every2" in listed.stdout and "*/2 * * * * *" in listed.stdout and "Europe/London" in listed.stdout
+    ran = scaleout("schedules", "run", FOLDER, "settings", url=pg_url)
+    assert ran.returncode == 0 and "started for schedule" in ran.stdout, ran.stderr
+    execution_id = int(ran.stdout.split()[1])
+    wait_terminal(pg_catalog, [execution_id], 60)
+    digest = hashlib.sha256(b"from-env").hexdigest()
+    assert any(digest in line for line in package_lines(pg_catalog, execution_id))   # the environment's value
+    history = scaleout("schedules", "runs", FOLDER, "settings", url=pg_url)
+    assert "run now" in history.stdout and str(execution_id) in history.stdout
+    assert scaleout("schedules", "disable", FOLDER, "every2", url=pg_url).returncode == 0
+    assert scaleout("schedules", "enable", FOLDER, "every2", url=pg_url).returncode == 0
+    assert scaleout("schedules", "delete", FOLDER, "every2", url=pg_url).returncode == 0
+    pg_workers.stop_all()                 # its heartbeats would change the catalog under the snapshot
+    before = snapshot(pg_catalog)
+    for args, text in (
+            (("create", FOLDER, "x", PROJECT, "hello", "--cron", "61 * * * *"), "error 27101: The value for cron_expression"),
+            (("create", FOLDER, "x", PROJECT, "hello", "--cron", "@daily", "--time-zone", "Nowhere"), "error 27101"),
+            (("create", FOLDER, "x", PROJECT, "hello", "--cron", "@daily", "--param", "Nope=1"), "has no parameter 'Nope'"),
+            (("create", FOLDER, "x", PROJECT, "hello", "--cron", "@daily", "--worker", "w"), "not a WorkerAgentId"),
+            (("create", FOLDER, "settings", PROJECT, "hello", "--cron", "@daily"), "error 27401"),
+            (("disable", FOLDER, "every2"), "error 27400"),
+            (("run", "nofolder", "x"), "error 27400")):
+        result = scaleout("schedules", *args, url=pg_url)
+        assert result.returncode == 1 and text in result.stderr and len(result.stderr.strip().splitlines()) == 1, \
+            (args, result.stderr)
+    assert snapshot(pg_catalog) == before

@@ -298,3 +298,21 @@ def test_a_catalog_at_0006_upgrades_in_place_keeps_its_data_and_downgrades_back(
         finally:
             executor.dispose()
             pg_server.drop_login(database, url)
+
+
+def test_a_catalog_at_0007_upgrades_in_place_keeps_its_data_and_downgrades_back(pg_server):
+    """Revision 0008 on a working 0007 catalog: every row stays, a task claimed before the upgrade still
+    reports, and the catalog schedules and fires at once; a downgrade (schedules and all) puts 0007's
+    schema back exactly."""
+    from helpers import FOLDER, PROJECT, new_execution, register
+    with catalog_at(pg_server, "0007") as (engine, catalog, rows):
+        worker = register(catalog)
+        running = new_execution(catalog)
+        task = catalog.pull_task(worker)[0]
+        upgrade_keeping_rows(engine, catalog, rows)
+        assert [o.status for o in catalog.report_tasks(worker, [], [(task.task_id, task.lease_token, 5)])] == [5]
+        assert catalog.execution(running).status == 7
+        catalog.create_schedule(FOLDER, "nightly", PROJECT, "package2", "0 30 2 * * *", time_zone="Europe/London")
+        execution_id = catalog.run_schedule_now(FOLDER, "nightly")
+        assert catalog.pull_task(worker)[0].execution_id == execution_id
+        assert catalog.fire_schedules(worker)[0] == 0

@@ -112,7 +112,7 @@ _COMMANDS = {
     "cert": "cert:cert", "db": "db:db", "demo": "demo:demo", "deploy": "deploy:deploy", "execute": "executions:execute",
     "environments": "environments:environments", "executions": "executions:executions", "folders": "objects:folders",
     "packages": "objects:packages", "parameters": "environments:parameters",
-    "permissions": "permissions:permissions", "projects": "objects:projects",
+    "permissions": "permissions:permissions", "projects": "objects:projects", "schedules": "schedules:schedules",
     "web": "web:web", "worker": "worker:worker", "workers": "workers:workers",
 }
 

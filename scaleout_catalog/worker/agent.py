@@ -36,6 +36,8 @@ log = logging.getLogger("scaleout.worker")
 SUCCEEDED, FAILED, CANCELLED, RELEASED = 5, 4, 6, 1
 _OUTCOME_NAMES = {SUCCEEDED: "succeeded", FAILED: "failed", CANCELLED: "canceled", RELEASED: "released to the queue"}
 SPOOL_INTERVAL = 2.0   # seconds messages wait in memory while the database is away (then: to the spool)
+SCHEDULE_POLL = 5.0    # the longest wait between looks for due schedules (a new one may come due sooner)
+SCHEDULE_RETRY = 0.05  # a due schedule another worker is firing right now: look again this soon
 
 
 @dataclass
@@ -103,7 +105,9 @@ class Worker:
         self.listener = None
         self.forkserver: launcher.ForkServer | None = None
         self.combined_reports = True      # internal.report_tasks (catalog revision 0004 on)
-        self.counters = {"claims": 0, "renewals": 0, "reported": 0}   # for --metrics-port
+        self.fires_schedules = True       # internal.fire_schedules (catalog revision 0008 on)
+        self.next_schedules = 0.0
+        self.counters = {"claims": 0, "renewals": 0, "reported": 0, "scheduled": 0}   # for --metrics-port
 
     # -- wake-ups --------------------------------------------------------------------------
 
@@ -119,6 +123,8 @@ class Worker:
                 self.cancel_hints.add(int(payload))
             except ValueError:
                 self.renew_all = True
+        elif channel == "scaleout_schedule_changed":
+            self.next_schedules = 0.0
         else:
             self.next_claim = 0.0
         self.wake()
@@ -181,6 +187,8 @@ class Worker:
             self._prepare_pending()
             if self.enabled and not self.stopping and now >= self.next_claim:
                 self._claim()
+            if self._schedules_due(now):
+                self._fire_schedules()
             due = self.logs.due_in()
             if due is not None and due <= 0:
                 self.logs.flush()
@@ -201,6 +209,8 @@ class Worker:
         deadlines = [self.next_heartbeat, self.db_retry_at if self.backoff.failures else now + 60]
         if self.enabled and not self.stopping and self._free_slots() > 0:
             deadlines.append(self.next_claim)
+        if self.enabled and not self.stopping and self.fires_schedules:
+            deadlines.append(self.next_schedules)
         if self.attempts:
             deadlines.append(min(a.renewed_at for a in self.attempts.values()) + self._renew_interval())
         due = self.logs.due_in(self._log_interval())
@@ -311,6 +321,33 @@ class Worker:
         url = self.catalog.engine.url.set(drivername="postgresql")
         self.listener = PgListener(url.render_as_string(hide_password=False), self._on_notify)
         self.listener.start()
+
+    # -- schedules ------------------------------------------------------------------------------
+
+    def _schedules_due(self, now: float) -> bool:
+        return self.enabled and not self.stopping and self.fires_schedules and now >= self.next_schedules
+
+    def _fire_schedules(self) -> None:
+        """Every enabled worker fires due schedules; the catalog makes each due time fire once, whichever
+        worker comes first. The reply says when the next one is due, so the worker looks again then."""
+        try:
+            fired, due_in = self.catalog.fire_schedules(self.worker_agent_id)
+        except CatalogNotInstalled:
+            log.info("the catalog has no schedules (revision 0008 is not installed); not firing any")
+            self.fires_schedules = False
+            return
+        except CatalogConnectionError:
+            raise
+        except CatalogError as exc:      # such as 27252: this worker was disabled a moment ago
+            log.warning("could not fire schedules: %s", exc)
+            self.next_schedules = time.monotonic() + SCHEDULE_POLL
+            return
+        if fired:
+            self.counters["scheduled"] += fired
+            log.info("fired %d scheduled execution%s", fired, "" if fired == 1 else "s")
+            self.next_claim = min(self.next_claim, time.monotonic())
+        wait = SCHEDULE_POLL if due_in is None else min(SCHEDULE_POLL, max(due_in, SCHEDULE_RETRY))
+        self.next_schedules = time.monotonic() + wait
 
     # -- claiming and starting ----------------------------------------------------------------
 

@@ -32,7 +32,9 @@ class WorkerCollector(Collector):
         for name, help_text, value in (
                 ("scaleout_worker_claims", "Task attempts this worker claimed", w.counters["claims"]),
                 ("scaleout_worker_lease_renewals", "Leases this worker renewed", w.counters["renewals"]),
-                ("scaleout_worker_attempts_reported", "Attempt outcomes this worker reported", w.counters["reported"])):
+                ("scaleout_worker_attempts_reported", "Attempt outcomes this worker reported", w.counters["reported"]),
+                ("scaleout_worker_scheduled_executions", "Executions this worker started for due schedules",
+                 w.counters["scheduled"])):
             yield CounterMetricFamily(name, help_text, value=float(value))
 
 

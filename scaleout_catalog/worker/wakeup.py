@@ -1,7 +1,8 @@
 """Wake-ups for the control loop: LISTEN/NOTIFY on PostgreSQL, on its own connection.
 
 start_execution and re-queues notify 'scaleout_task_queued'; stop_operation notifies
-'scaleout_task_cancelled' with the execution id. Notifications can be missed (a
+'scaleout_task_cancelled' with the execution id; a new or enabled schedule notifies
+'scaleout_schedule_changed'. Notifications can be missed (a
 reconnect, a pooler), so the worker also polls; this only makes it prompt.
 """
 from __future__ import annotations
@@ -15,7 +16,7 @@ import psycopg
 from .backoff import Backoff
 
 log = logging.getLogger(__name__)
-CHANNELS = ("scaleout_task_queued", "scaleout_task_cancelled")
+CHANNELS = ("scaleout_task_queued", "scaleout_task_cancelled", "scaleout_schedule_changed")
 
 
 class PgListener(threading.Thread):

@@ -1,0 +1,21 @@
+-- scaleout_catalog, PostgreSQL: removes revision 0008 (schedules, their runs and values go with it).
+DROP FUNCTION IF EXISTS internal.fire_schedules(uuid);
+DROP PROCEDURE IF EXISTS catalog.create_schedule(text, text, text, text, text, text, bigint, text, integer, uuid, text, boolean, bigint);
+DROP PROCEDURE IF EXISTS catalog.enable_schedule(text, text);
+DROP PROCEDURE IF EXISTS catalog.disable_schedule(text, text);
+DROP PROCEDURE IF EXISTS catalog.delete_schedule(text, text);
+DROP PROCEDURE IF EXISTS catalog.run_schedule_now(text, text, bigint);
+DROP VIEW IF EXISTS catalog.schedule_runs;
+DROP VIEW IF EXISTS catalog.schedules;
+DROP FUNCTION IF EXISTS internal.fire_schedule(bigint, char, timestamptz, text, integer);
+DROP FUNCTION IF EXISTS internal.start_scheduled_execution(bigint);
+DROP FUNCTION IF EXISTS internal.schedule_problem(bigint);
+DROP FUNCTION IF EXISTS internal.schedule_for_caller(text, text);
+DROP FUNCTION IF EXISTS internal.schedule_next_time(internal.schedules, timestamptz);
+DROP FUNCTION IF EXISTS internal.cron_next_time(bigint, bigint, bigint, bigint, bigint, bigint, boolean, text, timestamptz);
+DROP FUNCTION IF EXISTS internal.parse_cron(text);
+DROP FUNCTION IF EXISTS internal.cron_field_mask(text, integer, integer, text[]);
+DROP FUNCTION IF EXISTS internal.cron_value(text, text[], integer);
+DROP TABLE IF EXISTS internal.schedule_runs;
+DROP TABLE IF EXISTS internal.schedule_parameter_values;
+DROP TABLE IF EXISTS internal.schedules;
