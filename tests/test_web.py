@@ -300,3 +300,16 @@ def test_metrics_say_when_the_catalog_is_away():
         families = {f.name: f for f in text_string_to_metric_families(reply.text)}
         assert families["scaleout_catalog_up"].samples[0].value == 0
         assert client.get("/readyz").status_code == 503
+
+
+def test_the_schedules_page_shows_each_schedule_its_next_run_and_why_a_run_did_not_start(logins, manager, catalog):
+    from helpers import FOLDER, PROJECT, deploy_sample
+    deploy_sample(catalog)
+    odd = "nightly <script>alert(1)</script> 'x'"
+    catalog.create_schedule(FOLDER, odd, PROJECT, "package2", "0 30 2 * * *")
+    catalog.run_schedule_now(FOLDER, odd)
+    assert sign_in(manager, logins["ssis_logreader"]).status_code == 303
+    page = manager.get("/schedules")
+    assert page.status_code == 200 and 'href="/schedules"' in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text and "<script>alert(1)" not in page.text
+    assert "0 30 2 * * *" in page.text and "run now" in page.text and "/executions/" in page.text

@@ -24,7 +24,7 @@ from starlette.templating import Jinja2Templates
 
 from ..catalog import Catalog
 from ..connection import resolve_url
-from . import dashboard, execute, executions, present, workers
+from . import dashboard, execute, executions, present, schedules, workers
 from .auth import SignInError, sign_in
 from .problems import describe
 from .sessions import IDLE_SECONDS, LIFETIME_SECONDS, SESSION_COOKIE, Session, SessionStore
@@ -210,6 +210,7 @@ def create_app(url: str | None = None, *, secure_cookies: bool = False, idle_sec
         *workers.routes(manager, routed),
         *executions.routes(manager, routed),
         *execute.routes(manager, routed),
+        *schedules.routes(manager, routed),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
 

@@ -153,6 +153,33 @@ BEGIN
     SET @days_either = CASE WHEN LEFT(@f4, 1) <> N'*' AND LEFT(@f6, 1) <> N'*' THEN 1 ELSE 0 END;
 END
 GO
+-- 1 when @name is a time zone AT TIME ZONE takes: listed in sys.time_zone_info on SQL Server; Babelfish,
+-- which has no such view, maps Windows names itself, so there the name is tried.
+CREATE PROCEDURE [internal].[is_time_zone]
+    @name nvarchar(4000),
+    @ok   bit OUTPUT
+AS
+BEGIN
+    SET NOCOUNT ON;
+    DECLARE @probe datetimeoffset(7);
+    SET @ok = 0;
+    IF @name IS NULL OR LEN(@name) > 64 OR CHARINDEX(NCHAR(0), @name) > 0
+        RETURN;
+    IF SERVERPROPERTY('Babelfish') IS NULL
+    BEGIN
+        IF EXISTS (SELECT 1 FROM sys.time_zone_info WHERE [name] = @name)
+            SET @ok = 1;
+        RETURN;
+    END;
+    BEGIN TRY
+        SET @probe = SYSDATETIMEOFFSET() AT TIME ZONE @name;
+        SET @ok = CASE WHEN @probe IS NULL THEN 0 ELSE 1 END;
+    END TRY
+    BEGIN CATCH
+        SET @ok = 0;
+    END CATCH;
+END
+GO
 -- The first due time after @after, walked in local time a field at a time and turned back into an
 -- instant with AT TIME ZONE; NULL when nothing matches within about eight years.
 CREATE FUNCTION [internal].[cron_next_time] (@second_mask bigint, @minute_mask bigint, @hour_mask bigint,

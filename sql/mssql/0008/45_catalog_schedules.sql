@@ -27,7 +27,8 @@ BEGIN
             @month_mask bigint, @weekday_mask bigint, @days_either bit, @folder_id bigint, @project_id bigint, @lsn bigint,
             @reference_type char(1), @environment_name nvarchar(128), @environment_id bigint, @next datetimeoffset(7),
             @bad int, @bad_name nvarchar(4000), @bad_type nvarchar(128), @error_number int, @error_message nvarchar(2000),
-            @name nvarchar(128), @object_type smallint, @plain nvarchar(4000), @encrypted varbinary(8000);
+            @name nvarchar(128), @object_type smallint, @plain nvarchar(4000), @encrypted varbinary(8000),
+            @time_zone_ok bit;
     DECLARE @values TABLE ([object_type] smallint, [parameter_name] nvarchar(128), [parameter_value] nvarchar(4000));
     EXEC [internal].[require_valid_name] @folder_name, N'folder_name', 128;
     EXEC [internal].[require_valid_name] @schedule_name, N'schedule_name', 128;
@@ -50,7 +51,8 @@ BEGIN
             N'or a list a,b, optionally /step; such as ''*/15 * * * *'' or ''0 30 2 * * MON-FRI''.');
         EXEC [internal].[raise_error] 27101, @message;
     END;
-    IF LEN(@time_zone) > 64 OR NOT EXISTS (SELECT 1 FROM sys.time_zone_info WHERE [name] = @time_zone)
+    EXEC [internal].[is_time_zone] @time_zone, @time_zone_ok OUTPUT;
+    IF @time_zone_ok = 0
     BEGIN
         SET @message = CONCAT(N'The value for @time_zone is not valid: ''', LEFT(REPLACE(@time_zone, NCHAR(0), N'?'), 64),
             N''' is not a time zone this server knows. Pass a name from sys.time_zone_info, such as ''UTC'' or ',

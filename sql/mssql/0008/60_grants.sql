@@ -21,7 +21,7 @@ BEGIN
     FROM sys.objects AS o
     WHERE o.[schema_id] = SCHEMA_ID(N'internal') AND o.[type] IN ('P', 'FN')
       AND o.[name] IN (N'bit_of', N'cron_value', N'cron_field_mask', N'parse_cron', N'cron_next_time', N'schedule_for_caller',
-                       N'schedule_problem', N'start_scheduled_execution', N'fire_schedule');
+                       N'schedule_problem', N'start_scheduled_execution', N'fire_schedule', N'is_time_zone');
     EXEC sys.sp_executesql @sql;
     GRANT SELECT, INSERT, UPDATE, DELETE ON [internal].[schedules] TO [ssis_admin], [ssis_cluster_executor], [ssis_cluster_worker];
     GRANT SELECT, INSERT, UPDATE, DELETE ON [internal].[schedule_parameter_values] TO [ssis_admin], [ssis_cluster_executor], [ssis_cluster_worker];

@@ -15,6 +15,7 @@ DROP PROCEDURE IF EXISTS [internal].[start_scheduled_execution];
 DROP PROCEDURE IF EXISTS [internal].[schedule_problem];
 DROP PROCEDURE IF EXISTS [internal].[schedule_for_caller];
 DROP PROCEDURE IF EXISTS [internal].[parse_cron];
+DROP PROCEDURE IF EXISTS [internal].[is_time_zone];
 DROP FUNCTION IF EXISTS [internal].[cron_next_time];
 DROP FUNCTION IF EXISTS [internal].[cron_field_mask];
 DROP FUNCTION IF EXISTS [internal].[cron_value];
