@@ -44,7 +44,7 @@ def next_time(catalog: Catalog, expression: str, zone: str, after: datetime) -> 
             "SET NOCOUNT ON; DECLARE @s bigint, @m bigint, @h bigint, @d bigint, @mo bigint, @w bigint, @e bit; "
             "EXEC internal.parse_cron :e, @s OUTPUT, @m OUTPUT, @h OUTPUT, @d OUTPUT, @mo OUTPUT, @w OUTPUT, @e OUTPUT; "
             "SELECT CONVERT(nvarchar(40), internal.cron_next_time(@s, @m, @h, @d, @mo, @w, @e, :zone, "
-            "CONVERT(datetimeoffset(7), :after)), 127) AS due",
+            "CONVERT(datetimeoffset, :after)), 127) AS due",
             {"e": expression, "zone": zone, "after": after.isoformat()})
     return as_utc(rows[0]["due"])
 
@@ -52,7 +52,7 @@ def next_time(catalog: Catalog, expression: str, zone: str, after: datetime) -> 
 def set_next_run(catalog: Catalog, name: str, when: datetime) -> None:
     """Moves a schedule's next due time (as if it had been waiting since then)."""
     sql = {"postgresql": "UPDATE internal.schedules SET next_run_time = CAST(%s AS timestamptz) WHERE name = %s",
-           "mssql": "UPDATE internal.schedules SET next_run_time = CONVERT(datetimeoffset(7), ?) WHERE name = ?"}
+           "mssql": "UPDATE internal.schedules SET next_run_time = CONVERT(datetimeoffset, ?) WHERE name = ?"}
     with catalog.engine.begin() as conn:
         conn.exec_driver_sql(sql[catalog.dialect], (when.isoformat(), name))
 

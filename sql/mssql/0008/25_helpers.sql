@@ -153,17 +153,17 @@ BEGIN
     SET @days_either = CASE WHEN LEFT(@f4, 1) <> N'*' AND LEFT(@f6, 1) <> N'*' THEN 1 ELSE 0 END;
 END
 GO
--- 1 when @name is a time zone AT TIME ZONE takes: listed in sys.time_zone_info on SQL Server; Babelfish,
--- which has no such view, maps Windows names itself, so there the name is tried.
+-- 1 when @name is a time zone AT TIME ZONE takes: listed in sys.time_zone_info on SQL Server. Babelfish has
+-- no such view, and its AT TIME ZONE error escapes TRY ... CATCH; it maps Windows names to its own with
+-- sys.babelfish_timezone_mapping (called through sp_executesql, so that SQL Server never compiles it).
 CREATE PROCEDURE [internal].[is_time_zone]
     @name nvarchar(4000),
     @ok   bit OUTPUT
 AS
 BEGIN
     SET NOCOUNT ON;
-    DECLARE @probe datetimeoffset(7);
     SET @ok = 0;
-    IF @name IS NULL OR LEN(@name) > 64 OR CHARINDEX(NCHAR(0), @name) > 0
+    IF @name IS NULL OR LEN(@name + N'x') - 1 > 64 OR CHARINDEX(NCHAR(0), @name) > 0
         RETURN;
     IF SERVERPROPERTY('Babelfish') IS NULL
     BEGIN
@@ -171,25 +171,21 @@ BEGIN
             SET @ok = 1;
         RETURN;
     END;
-    BEGIN TRY
-        SET @probe = SYSDATETIMEOFFSET() AT TIME ZONE @name;
-        SET @ok = CASE WHEN @probe IS NULL THEN 0 ELSE 1 END;
-    END TRY
-    BEGIN CATCH
-        SET @ok = 0;
-    END CATCH;
+    EXEC sys.sp_executesql
+        N'SELECT @ok = CASE WHEN LOWER(@name) = N''utc'' OR sys.babelfish_timezone_mapping(LOWER(@name)) <> ''NULL'' THEN 1 ELSE 0 END',
+        N'@name nvarchar(64), @ok bit OUTPUT', @name, @ok OUTPUT;
 END
 GO
 -- The first due time after @after, walked in local time a field at a time and turned back into an
 -- instant with AT TIME ZONE; NULL when nothing matches within about eight years.
 CREATE FUNCTION [internal].[cron_next_time] (@second_mask bigint, @minute_mask bigint, @hour_mask bigint,
     @day_mask bigint, @month_mask bigint, @weekday_mask bigint, @days_either bit, @time_zone nvarchar(64),
-    @after datetimeoffset(7))
-RETURNS datetimeoffset(7)
+    @after datetimeoffset)
+RETURNS datetimeoffset   -- no precision: Babelfish 4.3 refuses datetimeoffset in a function's signature
 AS
 BEGIN
-    DECLARE @clock datetime2(7) = CONVERT(datetime2(7), @after AT TIME ZONE @time_zone), @local datetime2(0),
-            @limit datetime2(0), @day datetime2(0), @dom bit, @dow bit, @due datetimeoffset(7);
+    DECLARE @clock datetime2 = CONVERT(datetime2, @after AT TIME ZONE @time_zone), @local datetime2(0),
+            @limit datetime2(0), @day datetime2(0), @dom bit, @dow bit, @due datetimeoffset;
     -- whole seconds, truncated (a conversion to datetime2(0) would round)
     SET @day = CONVERT(datetime2(0), CONVERT(date, @clock));
     SET @local = DATEADD(second, DATEDIFF(second, @day, @clock) + 1, @day);
@@ -225,7 +221,12 @@ BEGIN
             SET @local = DATEADD(second, 1, @local);
             CONTINUE;
         END;
-        SET @due = CONVERT(datetime2(7), @local) AT TIME ZONE @time_zone;
+        SET @due = CONVERT(datetime2, @local) AT TIME ZONE @time_zone;
+        IF CONVERT(datetime2(0), @due AT TIME ZONE @time_zone) <> @local
+            -- a local time that a clock change skips: read with the offset before the change, as PostgreSQL
+            -- and SQL Server do (Babelfish 4.3 reads it with the offset after, an hour early)
+            SET @due = TODATETIMEOFFSET(@local, DATEPART(tzoffset,
+                CONVERT(datetime2, DATEADD(hour, -3, @local)) AT TIME ZONE @time_zone));
         IF @due > @after
             RETURN @due;
         SET @local = DATEADD(second, 1, @local);   -- a local time repeated when clocks go back
@@ -448,7 +449,7 @@ GO
 CREATE PROCEDURE [internal].[fire_schedule]
     @schedule_id  bigint,
     @run_type     char(1),
-    @due_time     datetimeoffset(7),
+    @due_time     datetimeoffset,
     @fired_by     nvarchar(256),
     @missed_count int = 0,
     @execution_id bigint = NULL OUTPUT

@@ -25,7 +25,7 @@ BEGIN
     DECLARE @example nvarchar(400) = N'[{"object_type": 30, "parameter_name": "...", "parameter_value": "..."}]';
     DECLARE @message nvarchar(2000), @second_mask bigint, @minute_mask bigint, @hour_mask bigint, @day_mask bigint,
             @month_mask bigint, @weekday_mask bigint, @days_either bit, @folder_id bigint, @project_id bigint, @lsn bigint,
-            @reference_type char(1), @environment_name nvarchar(128), @environment_id bigint, @next datetimeoffset(7),
+            @reference_type char(1), @environment_name nvarchar(128), @environment_id bigint, @next datetimeoffset,
             @bad int, @bad_name nvarchar(4000), @bad_type nvarchar(128), @error_number int, @error_message nvarchar(2000),
             @name nvarchar(128), @object_type smallint, @plain nvarchar(4000), @encrypted varbinary(8000),
             @time_zone_ok bit;
@@ -39,7 +39,7 @@ BEGIN
     IF @retry_count IS NULL EXEC [internal].[null_argument] N'retry_count';
     IF @missed_run_policy IS NULL EXEC [internal].[null_argument] N'missed_run_policy';
     IF @is_enabled IS NULL EXEC [internal].[null_argument] N'is_enabled';
-    IF LEN(@cron_expression) > 128
+    IF LEN(@cron_expression + N'x') - 1 > 128
         EXEC [internal].[raise_error] 27101, N'The value for @cron_expression is not valid: it has at most 128 characters.';
     EXEC [internal].[parse_cron] @cron_expression, @second_mask OUTPUT, @minute_mask OUTPUT, @hour_mask OUTPUT,
         @day_mask OUTPUT, @month_mask OUTPUT, @weekday_mask OUTPUT, @days_either OUTPUT;
@@ -133,9 +133,9 @@ BEGIN
            OR NOT EXISTS (SELECT 1 FROM OPENJSON(e.[value]) AS a
                           WHERE a.[key] = N'object_type' AND a.[type] = 2 AND a.[value] IN (N'20', N'30', N'50'))
            OR NOT EXISTS (SELECT 1 FROM OPENJSON(e.[value]) AS a
-                          WHERE a.[key] = N'parameter_name' AND a.[type] = 1 AND DATALENGTH(a.[value]) BETWEEN 2 AND 256)
+                          WHERE a.[key] = N'parameter_name' AND a.[type] = 1 AND LEN(a.[value] + N'x') - 1 BETWEEN 1 AND 128)
            OR NOT EXISTS (SELECT 1 FROM OPENJSON(e.[value]) AS a
-                          WHERE a.[key] = N'parameter_value' AND a.[type] IN (1, 2, 3) AND DATALENGTH(a.[value]) <= 8000)
+                          WHERE a.[key] = N'parameter_value' AND a.[type] IN (1, 2, 3) AND LEN(a.[value] + N'x') - 1 <= 4000)
         ORDER BY CONVERT(int, e.[key]);
         IF @bad IS NOT NULL
         BEGIN
@@ -267,7 +267,7 @@ AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
-    DECLARE @schedule_id bigint, @error_number int, @error_message nvarchar(2000), @now datetimeoffset(7) = SYSDATETIMEOFFSET(),
+    DECLARE @schedule_id bigint, @error_number int, @error_message nvarchar(2000), @now datetimeoffset = SYSDATETIMEOFFSET(),
             @by nvarchar(256) = SUSER_SNAME();
     BEGIN TRANSACTION;
     EXEC [internal].[schedule_for_caller] @folder_name, @schedule_name, @schedule_id OUTPUT;

@@ -1,7 +1,8 @@
 -- scaleout_catalog, SQL Server, revision 0008: workers fire due schedules. Each due schedule is claimed
 -- by an UPDATE that only the first worker gets a row from (one that waited on it finds it no longer
 -- due), then fired and moved on, in one transaction per schedule: a worker that dies mid-call fires
--- nothing of that schedule, and the next call fires it instead.
+-- nothing of that schedule, and the next call fires it instead. Variables are datetimeoffset without a
+-- precision (7 on SQL Server): Babelfish 4.3 refuses datetimeoffset(7) in parameters and table variables.
 SET ANSI_NULLS ON;
 SET QUOTED_IDENTIFIER ON;
 GO
@@ -11,12 +12,13 @@ AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
-    DECLARE @now datetimeoffset(7), @grace_start datetimeoffset(7), @id bigint, @due datetimeoffset(7),
-            @first_due datetimeoffset(7), @next datetimeoffset(7), @missed int, @n int, @count int = 0,
-            @by nvarchar(256) = CONVERT(nvarchar(256), @WorkerAgentId), @policy nvarchar(8), @run_type char(1),
+    DECLARE @now datetimeoffset, @grace_start datetimeoffset, @id bigint, @due datetimeoffset,
+            @first_due datetimeoffset, @next datetimeoffset, @missed int, @n int, @count int = 0,
+            @by nvarchar(256) = LOWER(CONVERT(nvarchar(36), @WorkerAgentId)), @policy nvarchar(8), @run_type char(1),
             @second_mask bigint, @minute_mask bigint, @hour_mask bigint, @day_mask bigint, @month_mask bigint,
-            @weekday_mask bigint, @days_either bit, @time_zone nvarchar(64), @earliest datetimeoffset(7);
-    DECLARE @due_now TABLE ([schedule_id] bigint PRIMARY KEY, [next_run_time] datetimeoffset(7));
+            @weekday_mask bigint, @days_either bit, @time_zone nvarchar(64), @earliest datetimeoffset;
+    -- @by: the worker agent id in lower case, as PostgreSQL writes a uuid
+    DECLARE @due_now TABLE ([schedule_id] bigint PRIMARY KEY, [next_run_time] datetimeoffset);
     EXEC [internal].[authorize_worker] @WorkerAgentId, 1;
     SET @now = SYSDATETIMEOFFSET();
     SET @grace_start = DATEADD(second, -60, @now);   -- a due time later than this was missed
