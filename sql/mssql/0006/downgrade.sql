@@ -57,8 +57,12 @@ DROP TABLE IF EXISTS [internal].[environment_references];
 DROP TABLE IF EXISTS [internal].[environment_variables];
 DROP TABLE IF EXISTS [internal].[environments];
 GO
-ALTER TABLE [internal].[object_parameters] DROP CONSTRAINT [DF_object_parameters_value_type];
-ALTER TABLE [internal].[object_parameters] DROP CONSTRAINT [DF_object_parameters_value_set];
+-- Babelfish names a column's default itself (DF_<table>_<number>) and drops it with the column; SQL Server
+-- keeps the name given, and a column with a default cannot be dropped before it.
+IF OBJECT_ID(N'[internal].[DF_object_parameters_value_type]', 'D') IS NOT NULL
+    ALTER TABLE [internal].[object_parameters] DROP CONSTRAINT [DF_object_parameters_value_type];
+IF OBJECT_ID(N'[internal].[DF_object_parameters_value_set]', 'D') IS NOT NULL
+    ALTER TABLE [internal].[object_parameters] DROP CONSTRAINT [DF_object_parameters_value_set];
 ALTER TABLE [internal].[object_parameters] DROP COLUMN [value_type];
 ALTER TABLE [internal].[object_parameters] DROP COLUMN [value_set];
 ALTER TABLE [internal].[object_parameters] DROP COLUMN [server_value];
