@@ -307,6 +307,9 @@ def test_three_workers_fire_each_due_time_once_while_one_is_killed(catalog, work
         assert all(b - a == timedelta(seconds=2) for a, b in zip(due, due[1:])), f"a due time was not fired: {due}"
         assert due[0] <= began + timedelta(seconds=6)       # the first within the workers' first look
         assert {r["fired_by"] for r in done} <= ids
+        print(f"{catalog.dialect} {name}: {len(due)} due times fired once each, {due[0]:%H:%M:%S} to "
+              f"{due[-1]:%H:%M:%S}, by {sorted(Counter(r['fired_by'][:8] for r in done).values(), reverse=True)} "
+              f"(workers), worker {str(started[0].worker_agent_id)[:8]} killed at +10 s")
         if name == "noop2s":
             assert due[-1] <= disabled_at and due[-1] > disabled_at - timedelta(seconds=4)
             assert all(as_utc(r["fired_time"]) <= disabled_at + timedelta(seconds=2) for r in done)

@@ -38,6 +38,7 @@ _OUTCOME_NAMES = {SUCCEEDED: "succeeded", FAILED: "failed", CANCELLED: "canceled
 SPOOL_INTERVAL = 2.0   # seconds messages wait in memory while the database is away (then: to the spool)
 SCHEDULE_POLL = 5.0    # the longest wait between looks for due schedules (a new one may come due sooner)
 SCHEDULE_RETRY = 0.05  # a due schedule another worker is firing right now: look again this soon
+SCHEDULE_AFTER_CLAIM = 0.5   # after a claim, the schedules wait this long (see _claim)
 
 
 @dataclass
@@ -107,6 +108,7 @@ class Worker:
         self.combined_reports = True      # internal.report_tasks (catalog revision 0004 on)
         self.fires_schedules = True       # internal.fire_schedules (catalog revision 0008 on)
         self.next_schedules = 0.0
+        self.schedules_deferred = False   # the next look was put off after a claim (see _claim)
         self.counters = {"claims": 0, "renewals": 0, "reported": 0, "scheduled": 0}   # for --metrics-port
 
     # -- wake-ups --------------------------------------------------------------------------
@@ -330,6 +332,7 @@ class Worker:
     def _fire_schedules(self) -> None:
         """Every enabled worker fires due schedules; the catalog makes each due time fire once, whichever
         worker comes first. The reply says when the next one is due, so the worker looks again then."""
+        self.schedules_deferred = False
         try:
             fired, due_in = self.catalog.fire_schedules(self.worker_agent_id)
         except CatalogNotInstalled:
@@ -368,6 +371,12 @@ class Worker:
                 self.state.remember_lease(task.task_id, task.lease_token, task.execution_id, task.executed_count)
         listening = self.listener is not None and self.listener.healthy
         if claimed:
+            # Packages just starting write first: the schedules wait a moment (once between two looks, so a
+            # busy worker still looks), and this loop reads their output while their _OutputBarrier waits
+            # (a session's first call compiles the firing procedures, which takes long on Babelfish).
+            if not self.schedules_deferred:
+                self.next_schedules = max(self.next_schedules, time.monotonic() + SCHEDULE_AFTER_CLAIM)
+                self.schedules_deferred = True
             self.idle_polls = 0
             self.next_claim = time.monotonic() if self._free_slots() > 0 else time.monotonic() + 3600
         else:
