@@ -161,33 +161,31 @@ BEGIN
             PERFORM internal.raise_error(27101, pg_catalog.format(
                 'The parameters set ''%s'' more than once. Nothing was created.', v_bad.name));
         END IF;
-        INSERT INTO internal.schedule_parameter_values (schedule_id, object_type, parameter_name, parameter_value,
-            sensitive_parameter_value, sensitive)
-        SELECT create_schedule.schedule_id, g.object_type, g.parameter_name,
-               CASE WHEN coalesce(d.sensitive, false) THEN NULL ELSE g.parameter_value END,
-               CASE WHEN d.sensitive AND internal.is_valid_value(d.data_type, g.parameter_value)
-                    THEN internal.encrypt_sensitive(g.parameter_value) END,
-               coalesce(d.sensitive, false)
+        -- Stored as text first, so that a sensitive value is checked before it is encrypted (below).
+        INSERT INTO internal.schedule_parameter_values (schedule_id, object_type, parameter_name, parameter_value, sensitive)
+        SELECT create_schedule.schedule_id, g.object_type, g.parameter_name, g.parameter_value, coalesce(d.sensitive, false)
         FROM (SELECT (x.value ->> 'object_type')::smallint AS object_type, x.value ->> 'parameter_name' AS parameter_name,
                      x.value ->> 'parameter_value' AS parameter_value
               FROM json_array_elements(v_json) AS x (value)) AS g
         LEFT JOIN internal.object_parameters AS d ON d.project_version_lsn = v_project.object_version_lsn
             AND d.object_type = g.object_type AND (d.object_type = 20 OR d.object_name = create_schedule.package_name)
             AND d.parameter_name = g.parameter_name;
-        -- A sensitive value is checked before it is encrypted: as a problem of the plain value.
         SELECT g.parameter_name, d.data_type INTO v_bad
-        FROM (SELECT (x.value ->> 'object_type')::smallint AS object_type, x.value ->> 'parameter_name' AS parameter_name,
-                     x.value ->> 'parameter_value' AS parameter_value
-              FROM json_array_elements(v_json) AS x (value)) AS g
+        FROM internal.schedule_parameter_values AS g
         JOIN internal.object_parameters AS d ON d.project_version_lsn = v_project.object_version_lsn
             AND d.object_type = g.object_type AND (d.object_type = 20 OR d.object_name = create_schedule.package_name)
             AND d.parameter_name = g.parameter_name
-        WHERE d.sensitive AND NOT internal.is_valid_value(d.data_type, g.parameter_value) LIMIT 1;
+        WHERE g.schedule_id = create_schedule.schedule_id AND g.sensitive
+          AND NOT internal.is_valid_value(d.data_type, g.parameter_value)
+        ORDER BY g.parameter_name LIMIT 1;
         IF FOUND THEN
             PERFORM internal.raise_error(27147, pg_catalog.format(
                 'The data type of the input value is not compatible with the data type of the parameter ''%s'': it takes '
                 'a %s. Nothing was created.', v_bad.parameter_name, v_bad.data_type));
         END IF;
+        UPDATE internal.schedule_parameter_values
+        SET sensitive_parameter_value = internal.encrypt_sensitive(parameter_value), parameter_value = NULL
+        WHERE schedule_id = create_schedule.schedule_id AND sensitive;
     END IF;
     -- Everything its executions will need, as at each due time.
     SELECT * INTO v_problem FROM internal.schedule_problem(create_schedule.schedule_id) LIMIT 1;
