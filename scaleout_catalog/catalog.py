@@ -679,6 +679,13 @@ class Catalog:
             "error_message FROM catalog.schedule_runs WHERE folder_name = :folder AND schedule_name = :name "
             f"ORDER BY run_id DESC{limit_clause}", {"folder": folder_name, "name": schedule_name, "limit": int(limit)})
 
+    def recent_schedule_runs(self, per_schedule: int = 10) -> list[dict[str, Any]]:
+        """The newest `per_schedule` runs of every schedule this login may see, in one query, newest first."""
+        return self.query(
+            "SELECT * FROM (SELECT r.*, ROW_NUMBER() OVER (PARTITION BY r.schedule_id ORDER BY r.run_id DESC) AS n "
+            "FROM catalog.schedule_runs AS r) AS x WHERE x.n <= :n ORDER BY x.schedule_id, x.run_id DESC",
+            {"n": int(per_schedule)})
+
     def principal_id(self, name: str) -> int | None:
         """A database principal's id by name (catalog.database_principals), or None."""
         rows = self.query("SELECT principal_id FROM catalog.database_principals WHERE name = :name", {"name": name})

@@ -19,7 +19,9 @@ def routes(manager: "Manager", routed: Callable) -> list[Route]:
     def page(request: Request) -> Response:
         catalog = request.state.session.catalog
         schedules = catalog.schedules()
-        runs = {s["schedule_id"]: catalog.schedule_runs(s["folder_name"], s["name"], RECENT_RUNS) for s in schedules}
+        runs: dict[int, list[dict]] = {}
+        for run in catalog.recent_schedule_runs(RECENT_RUNS):     # one query, not one a schedule
+            runs.setdefault(run["schedule_id"], []).append(run)
         return manager.page(request, "schedules.html", schedules=schedules, runs=runs, RUN_TYPES=RUN_TYPES)
 
     return [Route("/schedules", routed(page), methods=["GET"])]
