@@ -20,8 +20,11 @@ SCHEMA_SQL = """
 SELECT 'column' AS kind, table_schema || '.' || table_name || '.' || column_name || ' ' || data_type AS name, '' AS body
 FROM information_schema.columns WHERE table_schema IN ('catalog', 'internal')
 UNION ALL
-SELECT 'routine', n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')', p.prosrc
-FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname IN ('catalog', 'internal')
+SELECT 'routine', n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
+       p.prosrc || ' -- ' || l.lanname || ' ' || p.provolatile::text || ' ' || p.prosecdef::text || ' rows ' || p.prorows::text
+       || ' ' || coalesce(array_to_string(p.proconfig, ','), '')
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
+WHERE n.nspname IN ('catalog', 'internal')
 UNION ALL
 SELECT 'view', schemaname || '.' || viewname, definition FROM pg_views WHERE schemaname IN ('catalog', 'internal')
 UNION ALL
@@ -316,3 +319,30 @@ def test_a_catalog_at_0007_upgrades_in_place_keeps_its_data_and_downgrades_back(
         execution_id = catalog.run_schedule_now(FOLDER, "nightly")
         assert catalog.pull_task(worker)[0].execution_id == execution_id
         assert catalog.fire_schedules(worker)[0] == 0
+
+
+def test_a_catalog_at_0008_upgrades_in_place_keeps_its_data_and_downgrades_back(pg_server):
+    """Revision 0009 (the hot paths) on a working 0008 catalog: every row stays, a task claimed before
+    the upgrade still reports, SSIS's pair and the bulk call create what they did; a downgrade puts 0008's
+    helpers back exactly (language, settings and row estimates included)."""
+    from helpers import FOLDER, PROJECT, new_execution, register
+    with catalog_at(pg_server, "0008") as (engine, catalog, rows):
+        worker = register(catalog)
+        running = new_execution(catalog)
+        task = catalog.pull_task(worker)[0]
+        before = catalog.query("SELECT object_type, parameter_name, parameter_value, sensitive, required, value_set "
+                               "FROM catalog.execution_parameter_values WHERE execution_id = :id "
+                               "ORDER BY object_type, parameter_name", {"id": running})
+        upgrade_keeping_rows(engine, catalog, rows)
+        assert [o.status for o in catalog.report_tasks(worker, [], [(task.task_id, task.lease_token, 5)])] == [5]
+        assert catalog.execution(running).status == 7
+        made = [new_execution(catalog)] + catalog.create_and_start_executions(
+            [{"folder_name": FOLDER, "project_name": PROJECT, "package_name": "package2"}] * 3)
+        for execution_id in made:
+            assert catalog.query("SELECT object_type, parameter_name, parameter_value, sensitive, required, value_set "
+                                 "FROM catalog.execution_parameter_values WHERE execution_id = :id "
+                                 "ORDER BY object_type, parameter_name", {"id": execution_id}) == before
+        claimed = catalog.pull_task(worker, 10)
+        assert sorted(t.execution_id for t in claimed) == sorted(made)
+        assert [o.status for o in catalog.report_tasks(worker, [], [(t.task_id, t.lease_token, 5) for t in claimed])] \
+            == [5] * len(made)
