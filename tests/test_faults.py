@@ -45,6 +45,35 @@ def own_server():
     shutil.rmtree(root, ignore_errors=True)
 
 
+def test_a_library_call_while_the_database_is_away_is_one_clear_error_and_then_works(own_server):
+    """Procedure calls go straight to the pooled driver connection on PostgreSQL: while the server is
+    down each is a CatalogConnectionError of one line (never a raw driver error), once it is back the
+    next call works on a new connection, and a connection the pool hands on is in transactions again."""
+    from scaleout_catalog.errors import CatalogConnectionError
+    pg = PgServer(own_server.url, "the fault test's own server")
+    pg.create_database("ssisdb")
+    url = pg.url_for("ssisdb")
+    catalog = Catalog(url, pool_size=1, max_overflow=0)
+    try:
+        migrate.upgrade(catalog.engine)
+        catalog.create_folder("before")
+        own_server.stop()
+        for _ in range(2):                       # the pooled connection, then a new one: both refused alike
+            with pytest.raises(CatalogConnectionError) as refused:
+                catalog.create_folder("during")
+            assert str(refused.value).startswith("cannot reach the catalog database: ")
+            assert "\n" not in str(refused.value)
+        own_server.start()
+        catalog.create_folder("after")
+        with pytest.raises(RuntimeError):
+            with catalog.transaction():          # the same pooled connection: this must still roll back
+                catalog.create_folder("rolled back")
+                raise RuntimeError("undo")
+        assert sorted(f.name for f in catalog.folders()) == ["after", "before"]
+    finally:
+        catalog.dispose()
+
+
 def test_a_database_outage_longer_than_half_a_lease_expires_no_lease(own_server, tmp_path):
     pg = PgServer(own_server.url, "the fault test's own server")
     pg.create_database("ssisdb")
