@@ -6,6 +6,8 @@ and as JSON (also written to --json). Measured, for JOBS no-op jobs:
 
 - enqueue, one by one: procrastinate defer_async, pgqueuer enqueue(one); ours Catalog.create_execution
   + Catalog.start_execution (two procedure calls, two transactions: SSIS's flow).
+- enqueue, one by one from several sessions at once (ours only): the same pair from --sessions
+  processes, each with its own connection.
 - enqueue, bulk: procrastinate batch_defer_async, pgqueuer enqueue(lists); ours
   catalog.create_and_start_executions (one call, set by set).
 - claim + complete: the peers' own in-process workers with no-op handlers, the best of several
@@ -376,7 +378,7 @@ def run_peer(kind: str, server: PgServer, args: argparse.Namespace, log: Callabl
 
 # -- this catalog -------------------------------------------------------------------------------------
 
-def ours_enqueue(server: PgServer, jobs: int) -> dict:
+def ours_enqueue(server: PgServer, jobs: int, sessions: int) -> dict:
     scratch = end_to_end.Scratch(server)
     try:
         catalog = scratch.catalog
@@ -388,13 +390,50 @@ def ours_enqueue(server: PgServer, jobs: int) -> dict:
         began = time.perf_counter()
         method = bulk_queue(catalog, jobs)
         many = time.perf_counter() - began
+        several = ssis_pair_from_sessions(scratch.url, jobs, sessions)
         queued = catalog.query("SELECT count(*) AS n FROM internal.tasks WHERE status = 1")[0]["n"]
-        if queued != 2 * jobs:
-            raise RuntimeError(f"{queued} tasks queued, expected {2 * jobs}")
+        if queued != 3 * jobs:
+            raise RuntimeError(f"{queued} tasks queued, expected {3 * jobs}")
         return {"enqueue_one_per_s": rate(jobs, one), "enqueue_bulk_per_s": rate(jobs, many),
-                "enqueue_bulk_method": method}
+                "enqueue_bulk_method": method, "enqueue_sessions_per_s": several, "sessions": sessions}
     finally:
         scratch.close()
+
+
+def _pair_session(url: str, count: int, ready: Any, go: Any, spans: Any) -> None:
+    """One session of ssis_pair_from_sessions: its own process and connection."""
+    catalog = Catalog(url)
+    catalog.query("SELECT 1 AS x")              # connected before the clock starts
+    ready.put(None)
+    go.wait()
+    began = time.time()
+    for _ in range(count):
+        catalog.start_execution(catalog.create_execution(FOLDER, PROJECT, "noop", useanyworker=True))
+    spans.put((began, time.time()))
+    catalog.dispose()
+
+
+def ssis_pair_from_sessions(url: str, jobs: int, sessions: int) -> float:
+    """SSIS's create_execution + start_execution, `jobs` pairs in all from `sessions` processes at once
+    (as many SQL Agent jobs or clients start packages at the same time); from the first start to the last end."""
+    import multiprocessing
+    context = multiprocessing.get_context("spawn")
+    ready, spans, go = context.Queue(), context.Queue(), context.Event()
+    share = [jobs // sessions + (1 if i < jobs % sessions else 0) for i in range(sessions)]
+    procs = [context.Process(target=_pair_session, args=(url, n, ready, go, spans)) for n in share]
+    for proc in procs:
+        proc.start()
+    try:
+        for _ in procs:
+            ready.get(timeout=120)
+        go.set()
+        times = [spans.get(timeout=600) for _ in procs]
+    finally:
+        for proc in procs:
+            proc.join(timeout=60)
+            if proc.is_alive():
+                proc.kill()
+    return rate(jobs, max(end for _, end in times) - min(start for start, _ in times))
 
 
 def bulk_queue(catalog: Catalog, jobs: int) -> str:
@@ -453,7 +492,7 @@ def ours_idle(server: PgServer, seconds: float) -> dict:
 def run_ours(server: PgServer, args: argparse.Namespace, log: Callable[[str], None],
              settings: tuple[int, ...] | None = None) -> dict:
     """One round of this catalog; `settings`: the (claimers, batch size) pairs to try (default: OURS_CLAIMS)."""
-    result = ours_enqueue(server, args.jobs)
+    result = ours_enqueue(server, args.jobs, args.sessions)
     log(f"ours: enqueue {result}")
     claims = []
     for claimers, batch in settings or OURS_CLAIMS:
@@ -485,6 +524,7 @@ def run_ours(server: PgServer, args: argparse.Namespace, log: Callable[[str], No
 METRICS = (
     ("enqueue_one_per_s", "enqueue one by one (jobs/s)", True),
     ("enqueue_bulk_per_s", "enqueue bulk (jobs/s)", True),
+    ("enqueue_sessions_per_s", "ours: SSIS's pair from several sessions at once (executions/s)", True),
     ("claim_complete_per_s", "claim + complete, best setting (jobs/s)", True),
     ("e2e_1_worker_per_s", "end to end, 1 worker process (jobs/s)", True),
     ("e2e_2_workers_per_s", "end to end, 2 worker processes (jobs/s)", True),
@@ -566,6 +606,8 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=200, help="pickup latency samples")
     parser.add_argument("--idle-seconds", type=float, default=30.0)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--sessions", type=int, default=4,
+                        help="sessions that run SSIS's create_execution + start_execution at once")
     parser.add_argument("--every-setting", action="store_true",
                         help="try every drain setting in every round (default: round 1 only)")
     parser.add_argument("--json", type=Path, default=None, help="also write the JSON report here")
