@@ -39,6 +39,7 @@ import socket
 import sys
 import tempfile
 import threading
+import time
 from collections import OrderedDict
 from multiprocessing.connection import Connection
 from typing import Callable
@@ -175,6 +176,10 @@ def start_child(spec: bytes | None, fds: list[int]) -> None:
 # -- per-project generations ------------------------------------------------------------------
 
 MAX_GENERATIONS = 4      # projects kept imported at once; the least recently used is retired
+# A generation forks its next spare this long after handing one a request, not at once: the fork and the
+# new spare's rehearsal take about a millisecond of CPU, which on a small machine the package that just
+# started (on its way to its first line) would otherwise share. A spawn that comes sooner forks there and then.
+SPARE_DELAY = 0.02
 _WATCHED_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2)
 
 
@@ -340,8 +345,8 @@ def _kill(pid: int) -> None:
 
 class _Spare:
     """A package process forked ahead of need, waiting for its request: a spawn only hands it the
-    request, and the fork (and the cleanup after it) happens after the reply, off the path from
-    claim to the package's first line. A generation keeps one."""
+    request, and the next fork (and the cleanup after it) happens SPARE_DELAY after the reply, off the
+    path from claim to the package's first line. A generation keeps one."""
 
     def __init__(self, pid: int, sock: socket.socket) -> None:
         self.pid, self.sock = pid, sock
@@ -431,10 +436,17 @@ def _run_generation(sock: socket.socket, project_dir: str, module: str) -> None:
         if not load(module):
             os._exit(0)
         retiring = False
+        spare_due: float | None = None       # when to fork the next spare (see SPARE_DELAY)
         selector.register(sock, selectors.EVENT_READ, "request")
         selector.register(wake_r, selectors.EVENT_READ, "child")
         while not (retiring and not children):
-            for key, _ in selector.select():
+            timeout = None if spare_due is None else max(0.0, spare_due - time.monotonic())
+            ready = selector.select(timeout)
+            if spare_due is not None and time.monotonic() >= spare_due:
+                spare_due = None
+                if spare is None and not retiring:
+                    new_spare()
+            for key, _ in ready:
                 if key.data == "child":
                     os.read(wake_r, 4096)
                     while True:
@@ -468,8 +480,8 @@ def _run_generation(sock: socket.socket, project_dir: str, module: str) -> None:
                         os.close(fd)
                     children.add(pid)
                     send("spawned", args[0], pid)
-                    if not retiring:
-                        new_spare()          # after the reply: the next spawn finds it waiting
+                    if not retiring:     # the next spawn finds one waiting, forked once this one is under way
+                        spare_due = time.monotonic() + SPARE_DELAY
                 elif kind == "import":
                     retiring = retiring or not load(args[0])   # tainted: serve no more
                 elif kind == "retire":
