@@ -18,7 +18,7 @@ from .connection import create_engine
 from .errors import (CatalogConnectionError, catalog_not_installed, from_driver_error, is_babelfish_stale_plan,
                      native_error)
 from .models import from_row
-from .project.manifest import text_value
+from .values import text_value
 from .procedures import PROCEDURES
 
 def _claimed_task(row: Mapping[str, Any]) -> models.ClaimedTask:

@@ -7,9 +7,9 @@ from typing import Any
 import click
 
 from .app import UserError, catalog_for, console, url_option
+from ..values import DATA_TYPES
 from .output import Column, print_table, when
 
-DATA_TYPES = ("String", "Int32", "Int64", "Double", "Boolean", "DateTime")
 
 
 def _done(text: str) -> None:

@@ -22,15 +22,14 @@ Every error names the file, the key and the problem.
 from __future__ import annotations
 
 import ast
-import math
 import re
 import tomllib
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 
+from ..values import DATA_TYPES, parse_value, text_value  # noqa: F401  (read here too)
+
 MANIFEST_FILE = "scaleout.toml"
-DATA_TYPES = ("String", "Int32", "Int64", "Double", "Boolean", "DateTime")
 # Used with fullmatch: `$` would also match before a trailing newline ("load\n").
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
 _PACKAGE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\- ]{0,259}")
@@ -46,60 +45,6 @@ class ManifestError(ValueError):
     def __init__(self, file: str, key: str | None, problem: str) -> None:
         self.file, self.key, self.problem = file, key, problem
         super().__init__(f"{file}: {key}: {problem}" if key else f"{file}: {problem}")
-
-
-def parse_value(data_type: str, value: Any) -> Any:
-    """A parameter value of `data_type`, from TOML or from text; raises ValueError if it is not one."""
-    if data_type == "String":
-        if not isinstance(value, str):
-            raise ValueError(f"expected a string, got {value!r}")
-        return value
-    if data_type in ("Int32", "Int64"):
-        if isinstance(value, bool) or not isinstance(value, (int, str)):
-            raise ValueError(f"expected a whole number, got {value!r}")
-        try:
-            number = int(value)
-        except ValueError:
-            raise ValueError(f"expected a whole number, got {value!r}") from None
-        bits = 31 if data_type == "Int32" else 63
-        if not -(2 ** bits) <= number < 2 ** bits:
-            raise ValueError(f"{number} is out of range for {data_type}")
-        return number
-    if data_type == "Double":
-        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            raise ValueError(f"expected a number, got {value!r}")
-        try:
-            number = float(value)
-        except ValueError:
-            raise ValueError(f"expected a number, got {value!r}") from None
-        if not math.isfinite(number):
-            raise ValueError(f"{value!r} is not a finite number")
-        return number
-    if data_type == "Boolean":
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.lower() in ("true", "false", "1", "0"):
-            return value.lower() in ("true", "1")
-        raise ValueError(f"expected true or false, got {value!r}")
-    if data_type == "DateTime":
-        if isinstance(value, datetime):
-            return value
-        if isinstance(value, str):
-            try:
-                return datetime.fromisoformat(value)
-            except ValueError:
-                pass
-        raise ValueError(f"expected a date and time (ISO 8601), got {value!r}")
-    raise ValueError(f"unknown data type {data_type!r}")
-
-
-def text_value(value: Any) -> str:
-    """The catalog's text form of a typed value."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return str(value)
 
 
 def load_manifest(project_dir: Path, check_entry_points: bool = True) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from ..project.manifest import parse_value
+from ..values import parse_value
 from .context import Context, PackageCancelled
 from .events import EventWriter
 from .messages import MASK, Lines, Masker, MessageType, message_type_for
