@@ -64,6 +64,19 @@ class Scratch:
         self.server.drop_database(self.name)
 
 
+def tasks_left(catalog: Catalog) -> int:
+    """What is left in the hot queue (a finished task leaves internal.tasks): how a drain is watched. It
+    shrinks as the drain goes; counting the succeeded executions instead would read more rows every time,
+    a growing query on the cores being measured."""
+    return catalog.query("SELECT count(*) AS n FROM internal.tasks")[0]["n"]
+
+
+def require_all_succeeded(catalog: Catalog, executions: int) -> None:
+    succeeded = catalog.query("SELECT count(*) AS n FROM catalog.executions WHERE status = 7")[0]["n"]
+    if succeeded != executions:
+        raise RuntimeError(f"{succeeded} of {executions} executions succeeded")
+
+
 def throughput(server: PgServer, worker_count: int, executions: int, slots: int) -> dict:
     scratch = Scratch(server)
     try:
@@ -73,15 +86,9 @@ def throughput(server: PgServer, worker_count: int, executions: int, slots: int)
         began = time.perf_counter()
         queue_executions(catalog, executions, FOLDER, PROJECT, "noop")
 
-        def finished() -> bool:
-            # The hot queue empties as the drain ends (a finished task leaves it): a cheap look, where
-            # counting the succeeded executions would read more rows each time, on the cores it measures.
-            return catalog.query("SELECT count(*) AS n FROM internal.tasks")[0]["n"] == 0
-        wait_until(finished, 600, "every execution to finish", interval=0.02)
+        wait_until(lambda: tasks_left(catalog) == 0, 600, "every execution to finish", interval=0.02)
         elapsed = time.perf_counter() - began
-        succeeded = catalog.query("SELECT count(*) AS n FROM catalog.executions WHERE status = 7")[0]["n"]
-        if succeeded != executions:
-            raise RuntimeError(f"{succeeded} of {executions} executions succeeded")
+        require_all_succeeded(catalog, executions)
         per_worker = catalog.query("SELECT worker_agent_id, count(*) AS n FROM catalog.executions "
                                    "GROUP BY worker_agent_id")
         return {"workers": worker_count, "slots_per_worker": slots, "executions": executions,

@@ -23,12 +23,6 @@ import end_to_end  # noqa: E402
 import peers  # noqa: E402
 from helpers import benchmark_server  # noqa: E402
 
-# Progress is read from what is left in the hot queue (a finished task leaves internal.tasks), which
-# shrinks as the drain goes: counting the succeeded executions instead reads more rows every time, and
-# that growing query (ten a second) would itself slow the later quarters on 2 cores.
-LEFT = "SELECT count(*) AS n FROM internal.tasks"
-SUCCEEDED = "SELECT count(*) AS n FROM catalog.executions WHERE status = 7"
-
 
 def drain(server, executions: int, workers: int, slots: int, limit: float) -> dict:
     scratch = end_to_end.Scratch(server)
@@ -43,13 +37,11 @@ def drain(server, executions: int, workers: int, slots: int, limit: float) -> di
         while len(reached) < 4:
             if time.perf_counter() - began > limit:
                 raise TimeoutError(f"{executions} executions did not finish within {limit} s")
-            done = executions - catalog.query(LEFT)[0]["n"]
+            done = executions - end_to_end.tasks_left(catalog)
             while len(reached) < 4 and done >= marks[len(reached)]:
                 reached.append(time.perf_counter() - began)
             time.sleep(0.1)
-        succeeded = catalog.query(SUCCEEDED)[0]["n"]
-        if succeeded != executions:
-            raise RuntimeError(f"{succeeded} of {executions} executions succeeded")
+        end_to_end.require_all_succeeded(catalog, executions)
         starts = [0.0, *reached[:3]]
         rates = [round((executions / 4) / (end - start), 1) for start, end in zip(starts, reached)]
         dead = catalog.query("SELECT relname, n_live_tup, n_dead_tup FROM pg_stat_user_tables "

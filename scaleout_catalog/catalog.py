@@ -161,8 +161,6 @@ class Catalog:
             finally:
                 if not driver.closed:
                     driver.autocommit = False      # as the pool hands it out to everyone else
-        except sa.exc.DBAPIError as exc:
-            raise self._translate(exc) from None
         except dbapi_error as exc:
             broken = driver is None or driver.closed or self.engine.dialect.is_disconnect(exc, driver, None)
             if broken and fairy is not None:

@@ -6,10 +6,9 @@ from typing import Any
 
 import click
 
-from .app import UserError, catalog_for, console, url_option
 from ..values import DATA_TYPES
+from .app import UserError, catalog_for, console, url_option
 from .output import Column, print_table, when
-
 
 
 def _done(text: str) -> None:

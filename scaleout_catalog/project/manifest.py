@@ -27,7 +27,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Callable
 
-from ..values import DATA_TYPES, parse_value, text_value  # noqa: F401  (read here too)
+from ..values import DATA_TYPES, parse_value, text_value
 
 MANIFEST_FILE = "scaleout.toml"
 # Used with fullmatch: `$` would also match before a trailing newline ("load\n").
