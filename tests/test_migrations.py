@@ -346,3 +346,42 @@ def test_a_catalog_at_0008_upgrades_in_place_keeps_its_data_and_downgrades_back(
         assert sorted(t.execution_id for t in claimed) == sorted(made)
         assert [o.status for o in catalog.report_tasks(worker, [], [(t.task_id, t.lease_token, 5) for t in claimed])] \
             == [5] * len(made)
+
+
+def test_a_catalog_at_0009_upgrades_in_place_keeps_its_data_and_downgrades_back(pg_server):
+    """Revision 0010 (system parameters at their defaults not stored) on a working 0009 catalog: every row
+    stays; an execution from before and one from after show the same parameter values, in the view and in
+    the claim, though only the newer one leaves its system parameters unstored; setting one stores it; a
+    downgrade stores the rest, so 0009 sees every value, and puts 0009's schema back exactly."""
+    from helpers import FOLDER, PROJECT, new_execution, register
+    shown = ("SELECT object_type, parameter_data_type, parameter_name, parameter_value, sensitive, required, "
+             "value_set, runtime_override FROM catalog.execution_parameter_values WHERE execution_id = :id "
+             "ORDER BY object_type, parameter_name")
+    with catalog_at(pg_server, "0009") as (engine, catalog, rows):
+        worker = register(catalog)
+        old = new_execution(catalog, start=False)
+        catalog.set_execution_parameter_value(old, 50, "SYNCHRONIZED", 1)
+        before = catalog.query(shown, {"id": old})
+        upgrade_keeping_rows(engine, catalog, rows)
+        assert catalog.query(shown, {"id": old}) == before
+        new = new_execution(catalog, start=False)
+        catalog.set_execution_parameter_value(new, 50, "SYNCHRONIZED", 1)
+        assert catalog.query(shown, {"id": new}) == before
+        stored = {r["parameter_name"] for r in catalog.query(
+            "SELECT parameter_name FROM internal.execution_parameter_values WHERE execution_id = :id AND object_type = 50",
+            {"id": new})}
+        assert stored == {"SYNCHRONIZED"}
+        bulk = catalog.create_and_start_executions(
+            [{"folder_name": FOLDER, "project_name": PROJECT, "package_name": "package2",
+              "parameters": [{"object_type": 50, "parameter_name": "SYNCHRONIZED", "parameter_value": "1"}]}])
+        assert catalog.query(shown, {"id": bulk[0]}) == before
+        for execution_id in (old, new):
+            catalog.start_execution(execution_id)
+        claimed = {t.execution_id: t.parameters for t in catalog.pull_task(worker, 10)}
+        assert claimed[old] == claimed[new] == claimed[bulk[0]]
+        assert {p.parameter_name for p in claimed[new] if p.object_type == 50} == \
+            {"LOGGING_LEVEL", "DUMP_ON_ERROR", "DUMP_ON_EVENT", "DUMP_EVENT_CODE", "CALLER_INFO", "SYNCHRONIZED"}
+        catalog.dispose()
+        migrate.downgrade(engine, "0009")
+        for execution_id in (old, new, bulk[0]):
+            assert catalog.query(shown, {"id": execution_id}) == before

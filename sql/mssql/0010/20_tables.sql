@@ -1,0 +1,8 @@
+-- scaleout_catalog, SQL Server, revision 0010: an execution keeps the server's logging level of its
+-- creation, the default of its LOGGING_LEVEL system parameter (whose row is no longer stored unless a
+-- value is set). NULL for executions created before this revision: they have the row.
+SET ANSI_NULLS ON;
+SET QUOTED_IDENTIFIER ON;
+GO
+ALTER TABLE [internal].[executions] ADD [logging_level] int NULL;
+GO
