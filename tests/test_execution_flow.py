@@ -50,6 +50,8 @@ def test_run_in_scale_out_with_listed_worker(catalog):
     # lease holder), the package and the archive's checksum; reconciliation returns the same.
     package = catalog.get_task_package(listed, task.task_id, task.lease_token, include_stream=False)
     assert task.parameters == tuple(catalog.get_task_parameters(listed, task.task_id, task.lease_token))
+    # What the package reads: its project and package parameters; SSIS's system ones stay in the catalog.
+    assert {p.object_type for p in task.parameters} == {20, 30}
     assert (task.package_name, task.entry_point, task.project_checksum) == \
         (package.package_name, package.entry_point, package.project_checksum)
     held = catalog.get_held_tasks(listed)

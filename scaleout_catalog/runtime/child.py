@@ -163,11 +163,14 @@ def die_with_parent() -> None:
 
 
 def typed_parameters(spec: PackageSpec) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Project (20) and package (30) parameters by name, typed. SSIS's system parameters (50), which a
+    catalog before revision 0010 still sends, are the execution's settings, not the package's."""
     project: dict[str, Any] = {}
     package: dict[str, Any] = {}
     for object_type, name, data_type, value, _sensitive in spec.parameters:
-        target = project if object_type == 20 else package
-        target[name] = None if value is None else parse_value(data_type, value)
+        target = project if object_type == 20 else package if object_type == 30 else None
+        if target is not None:
+            target[name] = None if value is None else parse_value(data_type, value)
     return project, package
 
 

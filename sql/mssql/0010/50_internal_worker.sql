@@ -1,7 +1,8 @@
--- scaleout_catalog, SQL Server, revision 0010: the claim and the reconciliation read an execution's
--- parameter values through [internal].[all_execution_parameter_values] (the system parameters it leaves
--- at their defaults are no longer stored), and so does get_task_parameters, still there for a worker
--- that asks for them apart. Otherwise as in revisions 0003 and 0001.
+-- scaleout_catalog, SQL Server, revision 0010: the claim, the reconciliation and get_task_parameters (still
+-- there for a worker that asks for them apart) carry the values the package process reads, its project and
+-- package parameters (object_type 20 and 30). SSIS's system parameters (50) are the catalog's settings of
+-- the execution, shown in [catalog].[execution_parameter_values]; no package reads them, and six more JSON
+-- objects a task were a third of a claim's time in the server. Otherwise as in revisions 0003 and 0001.
 SET ANSI_NULLS ON;
 SET QUOTED_IDENTIFIER ON;
 GO
@@ -56,8 +57,8 @@ BEGIN
                         THEN [internal].[decrypt_sensitive](p.[sensitive_parameter_value])
                         ELSE p.[parameter_value] END AS [parameter_value],
                    p.[sensitive]
-            FROM [internal].[all_execution_parameter_values] AS p
-            WHERE p.[execution_id] = c.[execution_id]
+            FROM [internal].[execution_parameter_values] AS p
+            WHERE p.[execution_id] = c.[execution_id] AND p.[object_type] IN (20, 30)
             ORDER BY p.[object_type], p.[parameter_name]
             FOR JSON PATH, INCLUDE_NULL_VALUES) AS [parameters]
     FROM @claimed AS c
@@ -90,8 +91,8 @@ BEGIN
                         THEN [internal].[decrypt_sensitive](p.[sensitive_parameter_value])
                         ELSE p.[parameter_value] END AS [parameter_value],
                    p.[sensitive]
-            FROM [internal].[all_execution_parameter_values] AS p
-            WHERE p.[execution_id] = t.[execution_id]
+            FROM [internal].[execution_parameter_values] AS p
+            WHERE p.[execution_id] = t.[execution_id] AND p.[object_type] IN (20, 30)
             ORDER BY p.[object_type], p.[parameter_name]
             FOR JSON PATH, INCLUDE_NULL_VALUES) AS [parameters]
     FROM [internal].[tasks] AS t
@@ -119,8 +120,8 @@ BEGIN
                AS [parameter_value],
            v.[sensitive]
     FROM [internal].[tasks] AS t
-    INNER JOIN [internal].[all_execution_parameter_values] AS v ON v.[execution_id] = t.[execution_id]
-    WHERE t.[task_id] = @TaskId
+    INNER JOIN [internal].[execution_parameter_values] AS v ON v.[execution_id] = t.[execution_id]
+    WHERE t.[task_id] = @TaskId AND v.[object_type] IN (20, 30)
     ORDER BY v.[object_type], v.[parameter_name];
 END
 GO

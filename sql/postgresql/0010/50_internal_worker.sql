@@ -1,6 +1,8 @@
--- scaleout_catalog, PostgreSQL, revision 0010: the claim, the reconciliation and get_task_parameters read
--- an execution's parameter values through internal.all_execution_parameter_values (the system parameters
--- it leaves at their defaults are no longer stored). Otherwise as in revisions 0003 and 0001.
+-- scaleout_catalog, PostgreSQL, revision 0010: the claim, the reconciliation and get_task_parameters carry
+-- the values the package process reads, its project and package parameters (object_type 20 and 30).
+-- SSIS's system parameters (50) are the catalog's settings of the execution, shown in
+-- catalog.execution_parameter_values; no package reads them, and six more JSON objects a task were a third
+-- of a claim's time in the server (benchmarks/claim_throughput.py). Otherwise as in revisions 0003 and 0001.
 
 CREATE OR REPLACE FUNCTION internal.pull_task(worker_agent_id uuid, max_tasks integer DEFAULT 1)
 RETURNS TABLE (task_id uuid, execution_id bigint, lease_token uuid, executed_count integer,
@@ -65,8 +67,8 @@ BEGIN
                                            ELSE v.parameter_value END,
                    'sensitive', v.sensitive)
                ORDER BY v.object_type, v.parameter_name)::text AS parameters
-        FROM internal.all_execution_parameter_values AS v
-        WHERE v.execution_id = e.execution_id) AS p ON true;
+        FROM internal.execution_parameter_values AS v
+        WHERE v.execution_id = e.execution_id AND v.object_type IN (20, 30)) AS p ON true;
 END
 $$;
 
@@ -107,8 +109,8 @@ BEGIN
                                            ELSE v.parameter_value END,
                    'sensitive', v.sensitive)
                ORDER BY v.object_type, v.parameter_name)::text AS parameters
-        FROM internal.all_execution_parameter_values AS v
-        WHERE v.execution_id = e.execution_id) AS p ON true
+        FROM internal.execution_parameter_values AS v
+        WHERE v.execution_id = e.execution_id AND v.object_type IN (20, 30)) AS p ON true
     ORDER BY h.executed_count, h.execution_id;
 END
 $$;
@@ -131,8 +133,8 @@ BEGIN
     SELECT v.object_type, v.parameter_name, v.parameter_data_type,
            CASE WHEN v.sensitive THEN internal.decrypt_sensitive(v.sensitive_parameter_value) ELSE v.parameter_value END,
            v.sensitive
-    FROM internal.all_execution_parameter_values AS v
-    WHERE v.execution_id = v_task.execution_id
+    FROM internal.execution_parameter_values AS v
+    WHERE v.execution_id = v_task.execution_id AND v.object_type IN (20, 30)
     ORDER BY v.object_type, v.parameter_name;
 END
 $$;
