@@ -3,9 +3,10 @@
 -- check, were more than half of what catalog.create_and_start_executions wrote (benchmarks/peers.py).
 -- A system parameter's row is stored only when a value is set for it (set_execution_parameter_value,
 -- an element's or a schedule's parameters); internal.all_execution_parameter_values adds the others, and
--- catalog.execution_parameter_values, the claim and the reconciliation read through it. LOGGING_LEVEL's
--- default is the server's when the execution is created, kept in internal.executions.logging_level.
--- Executions created before this revision have all six rows stored and logging_level NULL.
+-- catalog.execution_parameter_values and set_execution_parameter_value read through it (the claim carries
+-- project and package parameters only, 50_internal_worker.sql). LOGGING_LEVEL's default is the server's
+-- when the execution is created, kept in internal.executions.logging_level. Executions created before
+-- this revision have all six rows stored and logging_level NULL.
 
 -- SSIS's system parameters with their defaults, in SSIS's order; LOGGING_LEVEL's is the server's now.
 CREATE VIEW internal.system_parameter_defaults AS
