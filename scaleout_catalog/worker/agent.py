@@ -221,7 +221,7 @@ class Worker:
         for a in self.attempts.values():
             if a.process is not None and a.process.stop_requested_at is not None and not a.exited:
                 deadlines.append(a.process.stop_requested_at + self.options.cancel_grace)
-            if a.process is None or a.finished:
+            if a.process is None or (a.finished and not self._awaiting_spawn_reply(a)):
                 deadlines.append(now)   # setup or report pending
         if self.stopping:
             deadlines.append(self.drain_deadline if self.drain_deadline is not None else now)
@@ -677,7 +677,7 @@ class Worker:
     def _report_finished(self) -> None:
         for attempt in [a for a in self.attempts.values() if a.lease_lost and (a.exited or a.process is None)]:
             self._forget(attempt)
-        done = [a for a in self.attempts.values() if a.finished]
+        done = [a for a in self.attempts.values() if a.finished and not self._awaiting_spawn_reply(a)]
         if not done:
             return
         results = self._report([(a.task.task_id, a.task.lease_token, a.outcome) for a in done])
@@ -689,6 +689,15 @@ class Worker:
                             attempt.task.execution_id, attempt.task.executed_count)
             self._forget(attempt)
         self.next_claim = min(self.next_claim, time.monotonic())
+
+    def _awaiting_spawn_reply(self, attempt: Attempt) -> bool:
+        """Its spawn request is not answered yet: the PRE_EXECUTE message, which names the process, comes
+        with the reply. An attempt that failed before that (its package's first event refused, say) is
+        reported once the reply is in, or once the fork server is declared gone, so that its log keeps the
+        start; the reply follows the request within the fork server's spawn timeout."""
+        process = attempt.process
+        return process is not None and process.pid is None and process.failed is None \
+            and process.server is self.forkserver
 
     def _report(self, outcomes: list[tuple[uuid.UUID, uuid.UUID, int]]) -> list[TaskOutcome]:
         """The buffered messages and the outcomes in one call and one transaction (the messages first:
