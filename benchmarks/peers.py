@@ -614,6 +614,9 @@ def main() -> None:
     parser.add_argument("--serve", choices=PEERS, help=argparse.SUPPRESS)
     parser.add_argument("--dsn", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    for name in ("jobs", "e2e_jobs", "slots", "samples", "rounds", "sessions"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be at least 1")
     logging.getLogger("procrastinate").setLevel(logging.ERROR)    # its per-job and top-level-app notices
     if args.serve:
         serve_forever(args.serve, args.dsn)
