@@ -37,6 +37,18 @@ threading.Thread(target=time.sleep, args=(30,), daemon=True).start()
 def run(context):
     context.logger.info("ran")
 """,
+    "chance.py": """
+import random
+def run(context):
+    context.logger.info("%r", random.random())
+""",
+    "forkhook.py": """
+import os
+forked = []
+os.register_at_fork(after_in_child=lambda: forked.append(os.getpid()))
+def run(context):
+    context.logger.info("after-fork handler ran in %s", "this process" if forked == [os.getpid()] else forked)
+""",
 }
 
 
@@ -192,3 +204,60 @@ def test_a_spare_killed_while_it_waits_costs_nothing(server, tmp_path):
         assert run["result"] == "succeeded" and run["parent"] == generation.pid
     assert generation.is_running() and psutil.Process(server.pid).children() == [generation]
     assert not server.exits()
+
+
+def _from_generation(server: launcher.ForkServer, project: Path, work: Path, entry_point: str, runs: int) -> list[dict]:
+    """`runs` attempts of entry_point forked by the project's generation (the first, from the server, not counted)."""
+    _run(server, project, work, entry_point, key="secret-key")
+    time.sleep(0.5)
+    done = [_run(server, project, work, entry_point, key="secret-key") for _ in range(runs)]
+    assert all(r["parent"] not in (None, server.pid) and r["result"] == "succeeded" for r in done)
+    return done
+
+
+def test_each_package_process_draws_its_own_random_numbers(server, tmp_path):
+    """Package processes are forked without the interpreter's after-fork handlers (lightfork.py); random's
+    reseeding is done there all the same, or every attempt would draw its siblings' numbers."""
+    drawn = [r["lines"][0][1] for r in _from_generation(server, _project(tmp_path), tmp_path, "chance:run", 4)]
+    assert len(set(drawn)) == 4, drawn
+
+
+def test_a_fork_handler_a_project_registers_runs_in_its_package_processes(server, tmp_path):
+    """A module that registers its own os.register_at_fork handler gets os.fork(), which runs it."""
+    for run in _from_generation(server, _project(tmp_path), tmp_path, "forkhook:run", 2):
+        assert run["lines"] == [(70, "after-fork handler ran in this process")]
+
+
+LIGHTFORK_PROBE = """
+import os, sys, threading, time
+from scaleout_catalog.runtime import lightfork
+lightfork.watch()
+import random
+print("fresh", lightfork.usable())
+r, w = os.pipe()
+for _ in range(2):
+    pid = lightfork.fork()
+    if pid == 0:
+        os.write(w, (repr(random.random()) + "\\n").encode())
+        os._exit(0)
+    os.waitpid(pid, 0)
+print("draws", *os.read(r, 4096).decode().split())
+t = threading.Thread(target=time.sleep, args=(1,))
+t.start()
+print("with a thread", lightfork.usable())
+t.join()
+print("thread gone", lightfork.usable())
+os.register_at_fork(after_in_child=lambda: None)
+print("unknown handler", lightfork.usable(), lightfork._unknown)
+"""
+
+
+def test_lightfork_is_used_only_where_no_other_thread_or_handler_needs_os_fork(tmp_path):
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, "-c", LIGHTFORK_PROBE], capture_output=True, text=True, timeout=60,
+                         check=True).stdout.splitlines()
+    assert out[0] == "fresh True"
+    draws = out[1].split()[1:]
+    assert len(draws) == 2 and draws[0] != draws[1]
+    assert out[2:] == ["with a thread False", "thread gone True", "unknown handler False ['__main__']"]

@@ -44,6 +44,7 @@ from collections import OrderedDict
 from multiprocessing.connection import Connection
 from typing import Callable
 
+from . import lightfork
 from .child import die_with_parent, rehearse, run_package
 from .events import EventWriter
 
@@ -94,7 +95,7 @@ class Server:
     def fork_child(self, seq: int, spec: bytes | None, fds: list[int]) -> None:
         """Forks the package process here (no generation for its module, or none ready)."""
         try:
-            pid = os.fork()
+            pid = lightfork.fork()
         except OSError as exc:
             self.reply(("failed", seq, f"the fork server could not fork: {exc}"))
         else:
@@ -324,7 +325,7 @@ def _fork_paired(main: Callable[[socket.socket], None]) -> tuple[int, socket.soc
     and our end, or None if it could not be forked."""
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     try:
-        pid = os.fork()
+        pid = lightfork.fork()
     except OSError:
         ours.close()
         theirs.close()
@@ -472,7 +473,7 @@ def _run_generation(sock: socket.socket, project_dir: str, module: str) -> None:
                         pid, spare = spare.pid, None
                     else:
                         spare = None
-                        pid = os.fork()
+                        pid = lightfork.fork()
                         if pid == 0:
                             in_child()
                             start_child(args[1], fds)
@@ -541,11 +542,18 @@ def _trial_import(module: str) -> str | None:
     shutil.rmtree(scratch, ignore_errors=True)
     return why
 
+# A package process's own set-up, run here this many times before the first fork: CPython 3.11 counts a
+# function's calls in its code object, and specialises its bytecode after a few, writing to it both times.
+# Done here once, a package process writes (and so copies) fewer of the pages it shares with us: 50 to
+# 80 of about 530 page faults, measured.
+WARM_UP = 10
+
 # Imported once here rather than in every package process: what packages commonly use.
 _PRELOAD = ("csv", "datetime", "decimal", "hashlib", "json", "pathlib", "subprocess", "tempfile")
 
 
 def main() -> None:
+    lightfork.watch()       # before the preloads and any project's imports: who registers a fork handler
     for module in _PRELOAD:
         importlib.import_module(module)
     try:   # package processes orphaned by a generation that died are reaped (and reported) here
@@ -555,6 +563,8 @@ def main() -> None:
         pass
     fd = int(sys.argv[1])
     server = Server(socket.socket(fileno=fd))
+    for _ in range(WARM_UP):
+        rehearse()
     gc.freeze()     # the imported runtime stays shared with the children (no copy-on-write by their collections)
     server.serve()
 
