@@ -369,9 +369,10 @@ def tree_matches(root: Path, record: Any, thorough: bool) -> bool:
 
     Files the record does not name (e.g. __pycache__ written by imports) are not the archive's: ignored.
     """
+    base = os.fspath(root)
     try:
         for rel, (size, mtime_ns, digest) in record.items():
-            path = Path(root, rel)
+            path = os.path.join(base, rel)      # a string, not a Path: this runs before every attempt
             info = os.stat(path, follow_symlinks=False)
             if not stat.S_ISREG(info.st_mode) or info.st_size != size or info.st_mtime_ns != mtime_ns:
                 return False
@@ -382,6 +383,6 @@ def tree_matches(root: Path, record: Any, thorough: bool) -> bool:
     return True
 
 
-def _file_sha256(path: Path) -> str:
+def _file_sha256(path: str | Path) -> str:
     with open(path, "rb") as f:
         return hashlib.file_digest(f, "sha256").hexdigest()

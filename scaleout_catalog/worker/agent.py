@@ -150,6 +150,7 @@ class Worker:
         self._settle_leftover_leases()
         self._send_spool()
         self.forkserver = launcher.ForkServer()
+        self.state.prepare_working_directories(self.options.max_tasks)
         self.reconcile_due = True
         self._start_listener()
         try:
@@ -369,6 +370,8 @@ class Worker:
         for task in claimed:      # after the spawn requests: a crash before this only loses the early report
             if task.task_id in self.attempts:
                 self.state.remember_lease(task.task_id, task.lease_token, task.execution_id, task.executed_count)
+        if claimed:
+            self.state.prepare_working_directories(self.options.max_tasks)
         listening = self.listener is not None and self.listener.healthy
         if claimed:
             # Packages just starting write first: the schedules wait a moment (once between two looks, so a
