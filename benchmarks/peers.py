@@ -16,7 +16,9 @@ and as JSON (also written to --json). Measured, for JOBS no-op jobs:
   batches of 50 and of 2 and 8 claimers in batches of 100 (benchmarks/claim_throughput.py). Ours
   runs no handler at all here; see end to end below.
 - end to end (ours only): real `scaleout worker run` processes, each execution a package process
-  (benchmarks/end_to_end.py), 1 and 2 workers; E2E_JOBS executions.
+  (benchmarks/end_to_end.py), 1 and 2 workers in service, E2E_JOBS executions (default: JOBS) queued
+  at once, the drain timed from the queue's commit, as the peers' drains are; the best of workers of
+  4, 8 and 16 slots (--slots), as the peers get the best of their settings.
 - pickup latency, idle, one job at a time: peers from just before the enqueue call to the handler's
   first line (one clock, one process); ours from start_execution (executions.start_time) to the claim
   (task_attempts.claimed_time), both database time, to the spawn request (the worker's PRE_EXECUTE
@@ -69,6 +71,7 @@ PROCRASTINATE_WORKERS = (1, 4, 8, 16)
 PROCRASTINATE_CONCURRENCY = 10
 PGQUEUER_BATCH = (10, 50, 100)
 OURS_CLAIMS = ((1, 50), (2, 50), (8, 50), (2, 100), (8, 100))   # (claimers, batch size)
+E2E_SLOTS = (4, 8, 16)       # --max-tasks of each worker, end to end
 
 
 # -- shared -------------------------------------------------------------------------------------------
@@ -437,10 +440,8 @@ def ssis_pair_from_sessions(url: str, jobs: int, sessions: int) -> float:
 
 
 def bulk_queue(catalog: Catalog, jobs: int) -> str:
-    """Queues `jobs` started executions at once: catalog.create_and_start_executions, up to 10,000 an call."""
-    element = {"folder_name": FOLDER, "project_name": PROJECT, "package_name": "noop"}
-    for start in range(0, jobs, 10_000):
-        catalog.create_and_start_executions([element] * min(10_000, jobs - start))
+    """Queues `jobs` started executions at once: catalog.create_and_start_executions, up to 10,000 a call."""
+    end_to_end.queue_started(catalog, jobs)
     return "catalog.create_and_start_executions"
 
 
@@ -490,8 +491,9 @@ def ours_idle(server: PgServer, seconds: float) -> dict:
 
 
 def run_ours(server: PgServer, args: argparse.Namespace, log: Callable[[str], None],
-             settings: tuple[int, ...] | None = None) -> dict:
-    """One round of this catalog; `settings`: the (claimers, batch size) pairs to try (default: OURS_CLAIMS)."""
+             settings: tuple[int, ...] | None = None, e2e_slots: dict[int, tuple[int, ...]] | None = None) -> dict:
+    """One round of this catalog; `settings`: the (claimers, batch size) pairs to try (default: OURS_CLAIMS);
+    `e2e_slots`: by worker count, the slots to try end to end (default: --slots)."""
     result = ours_enqueue(server, args.jobs, args.sessions)
     log(f"ours: enqueue {result}")
     claims = []
@@ -501,10 +503,16 @@ def run_ours(server: PgServer, args: argparse.Namespace, log: Callable[[str], No
     best = max(claims, key=lambda c: c["tasks_per_second"])
     result.update(claim_complete_per_s=best["tasks_per_second"], best_setting=(best["claimers"], best["batch"]),
                   claim_complete_setting=f"claimers {best['claimers']}, batch {best['batch']}", claims=claims)
-    e2e = [end_to_end.throughput(server, n, args.e2e_jobs, args.slots) for n in (1, 2)]
-    log(f"ours: end to end {e2e}")
+    e2e, tries = [], []
+    for workers in (1, 2):
+        for slots in (e2e_slots or {}).get(workers, args.slots):
+            tries.append(end_to_end.throughput(server, workers, args.e2e_jobs, slots))
+            log(f"ours: end to end {tries[-1]}")
+        e2e.append(max((t for t in tries if t["workers"] == workers), key=lambda t: t["executions_per_second"]))
     result.update(e2e_1_worker_per_s=e2e[0]["executions_per_second"],
-                  e2e_2_workers_per_s=e2e[1]["executions_per_second"], e2e=e2e)
+                  e2e_2_workers_per_s=e2e[1]["executions_per_second"],
+                  e2e_best_slots={1: e2e[0]["slots_per_worker"], 2: e2e[1]["slots_per_worker"]}, e2e=e2e,
+                  e2e_tries=tries)
     latency = ours_latency(server, args.samples)
     log(f"ours: pickup {latency}")
     result.update(pickup_p50_ms=latency["claim"]["p50_ms"], pickup_p99_ms=latency["claim"]["p99_ms"],
@@ -593,6 +601,17 @@ def print_report(report: dict) -> None:
     console.print(table)
 
 
+def _counts(text: str) -> tuple[int, ...]:
+    """A comma-separated list of counts, each at least 1 (argparse type)."""
+    try:
+        counts = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a comma-separated list of counts: {text!r}") from None
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError(f"each count must be at least 1: {text!r}")
+    return counts
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt      # a SIGTERM unwinds like Ctrl-C: workers stopped, databases dropped
 
@@ -601,8 +620,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default=None, help="maintenance database URL (default: embedded PostgreSQL)")
     parser.add_argument("--jobs", type=int, default=5000)
-    parser.add_argument("--e2e-jobs", type=int, default=1000, help="executions for ours' end-to-end runs")
-    parser.add_argument("--slots", type=int, default=4, help="--max-tasks of each worker, end to end")
+    parser.add_argument("--e2e-jobs", type=int, default=None, help="executions for ours' end-to-end runs "
+                                                                      "(default: --jobs)")
+    parser.add_argument("--slots", type=_counts, default=E2E_SLOTS,
+                        help="--max-tasks of each worker to try end to end, comma-separated (default: 4,8,16)")
     parser.add_argument("--samples", type=int, default=200, help="pickup latency samples")
     parser.add_argument("--idle-seconds", type=float, default=30.0)
     parser.add_argument("--rounds", type=int, default=3)
@@ -614,7 +635,9 @@ def main() -> None:
     parser.add_argument("--serve", choices=PEERS, help=argparse.SUPPRESS)
     parser.add_argument("--dsn", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    for name in ("jobs", "e2e_jobs", "slots", "samples", "rounds", "sessions"):
+    if args.e2e_jobs is None:
+        args.e2e_jobs = args.jobs
+    for name in ("jobs", "e2e_jobs", "samples", "rounds", "sessions"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
     logging.getLogger("procrastinate").setLevel(logging.ERROR)    # its per-job and top-level-app notices
@@ -636,8 +659,12 @@ def main() -> None:
         for system in SYSTEMS:
             log(f"round {r + 1}: {system}")
             settings = (rounds[0][system]["best_setting"],) if rounds and not args.every_setting else None
-            row[system] = run_ours(server, args, log, settings) if system == "scaleout_catalog" else \
-                run_peer(system, server, args, log, settings)
+            if system == "scaleout_catalog":
+                slots = {w: (s,) for w, s in rounds[0][system]["e2e_best_slots"].items()} \
+                    if rounds and not args.every_setting else None
+                row[system] = run_ours(server, args, log, settings, slots)
+            else:
+                row[system] = run_peer(system, server, args, log, settings)
         rounds.append(row)
     from importlib.metadata import version
     median = medians(rounds)
