@@ -4,7 +4,9 @@ process of its own; what is left in the queue is sampled every 0.1 s, and the ra
 drain is printed (the last quarter against the first), with the machine's CPU time per execution in each
 quarter (all processes: busy, and stolen by the hypervisor) and the dead tuples of the hot queue tables
 at the end. The drain is bound by CPU here, so a quarter that costs the same CPU per execution but runs
-slower ran on a slower machine (a virtual machine's neighbours), not on a catalog that degraded.
+slower ran on a slower machine (a virtual machine's neighbours), not on a catalog that degraded. It also
+prints whether the server runs autovacuum: without it, nothing removes the index entries that claimed
+tasks leave at the head of the queue's index, and each claim walks over more of them.
 
     python benchmarks/long_drain.py --url postgresql://postgres@127.0.0.1:5432/postgres [--executions 20000]
 The URL names a maintenance database; the benchmark creates and drops its own database.
@@ -52,13 +54,15 @@ def drain(server, executions: int, workers: int, slots: int, limit: float) -> di
         per = 1000 / (executions / 4)      # seconds of a quarter -> ms an execution
         busy = [round((_busy(b) - _busy(a)) * per, 2) for a, b in zip(cpu, cpu[1:])]
         steal = [round((getattr(b, "steal", 0.0) - getattr(a, "steal", 0.0)) * per, 2) for a, b in zip(cpu, cpu[1:])]
+        autovacuum = catalog.query("SELECT current_setting('autovacuum') AS on_off")[0]["on_off"]
         dead = catalog.query("SELECT relname, n_live_tup, n_dead_tup FROM pg_stat_user_tables "
                              "WHERE schemaname = 'internal' AND relname IN ('tasks', 'task_attempts', 'operations') "
                              "ORDER BY relname")
         return {"executions": executions, "workers": workers, "slots_per_worker": slots,
                 "seconds": round(reached[-1], 1), "executions_per_second": round(executions / reached[-1], 1),
                 "quarter_rates": rates, "last_vs_first": round(rates[-1] / rates[0], 3),
-                "quarter_cpu_ms_per_execution": busy, "quarter_steal_ms_per_execution": steal, "tables_at_end": dead}
+                "quarter_cpu_ms_per_execution": busy, "quarter_steal_ms_per_execution": steal, "tables_at_end": dead,
+                "autovacuum": autovacuum}
     finally:
         scratch.close()
 
@@ -80,7 +84,7 @@ def main() -> None:
     print(f"long drain: {result['executions']} executions, {result['workers']} workers, {result['seconds']} s, "
           f"{result['executions_per_second']}/s; quarters {result['quarter_rates']}/s; "
           f"last quarter / first {result['last_vs_first']}; CPU ms an execution {result['quarter_cpu_ms_per_execution']}, "
-          f"stolen {result['quarter_steal_ms_per_execution']}")
+          f"stolen {result['quarter_steal_ms_per_execution']}; the server's autovacuum {result['autovacuum']}")
     print(json.dumps({"benchmark": "long_drain", **result}, indent=2, default=str))
 
 
