@@ -370,10 +370,9 @@ class Worker:
         for task in claimed:      # after the spawn requests: a crash before this only loses the early report
             if task.task_id in self.attempts:
                 self.state.remember_lease(task.task_id, task.lease_token, task.execution_id, task.executed_count)
-        if claimed:
-            self.state.prepare_working_directories(self.options.max_tasks)
         listening = self.listener is not None and self.listener.healthy
         if claimed:
+            self.state.prepare_working_directories(self.options.max_tasks)   # for the next claim, off this one's path
             # Packages just starting write first: the schedules wait a moment (once between two looks, so a
             # busy worker still looks), and this loop reads their output while their _OutputBarrier waits
             # (a session's first call compiles the firing procedures, which takes long on Babelfish).

@@ -83,6 +83,8 @@ class WorkerState:
         self._lease_log = -1
         self._lease_log_size = 0
         self._rewrite_lease_log()
+        if (self.root / "leases").is_dir():         # an older version's lease files: taken over into the log
+            shutil.rmtree(self.root / "leases", ignore_errors=True)
 
     def _identity(self) -> uuid.UUID:
         path = self.root / "worker.json"
@@ -158,9 +160,6 @@ class WorkerState:
             os.close(self._lease_log)
         self._lease_log = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CLOEXEC)
         self._lease_log_size = len(data.encode())
-        older = self.root / "leases"
-        if older.is_dir():                     # taken over into the log above
-            shutil.rmtree(older, ignore_errors=True)
 
     # -- projects and working directories -------------------------------------------------------
 
