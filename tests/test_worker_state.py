@@ -45,7 +45,8 @@ def test_a_line_cut_short_and_an_older_versions_lease_files_are_read(tmp_path):
     (older / f"{task}.json").write_text(json.dumps({"task_id": str(task), "lease_token": str(token),
                                                     "execution_id": 70, "attempt": 2}))
     (older / "garbage.json").write_text("{not json")
-    (tmp_path / "leases.log").write_text(json.dumps({"held": {"task_id": str(uuid.UUID(int=9)), "lease_token": "t",
+    (tmp_path / "leases.log").write_text(json.dumps({"held": {"task_id": str(uuid.UUID(int=9)),
+                                                              "lease_token": str(uuid.UUID(int=10)),
                                                               "execution_id": 90, "attempt": 1}})
                                          + '\n{"done": "00000000-0000-0000-0000-0000000000\n{"held": ')
     state = WorkerState(tmp_path)
@@ -115,5 +116,29 @@ def test_prepare_working_directories_makes_up_to_count(tmp_path, count):
         state.prepare_working_directories(count)
         state.prepare_working_directories(count)
         assert len([p for p in os.listdir(tmp_path / "work") if p.startswith(".ready-")]) == count
+    finally:
+        state.close()
+
+
+def test_a_damaged_lease_log_is_skipped_line_by_line(tmp_path):
+    good = {"task_id": str(uuid.UUID(int=1)), "lease_token": str(uuid.UUID(int=2)), "execution_id": 10, "attempt": 1}
+    bad = [
+        {"held": {**good, "task_id": "nonsense"}},
+        {"held": {**good, "lease_token": None}},
+        {"held": {**good, "execution_id": "10; DROP TABLE x"}},
+        {"held": {**good, "attempt": 1.5}},
+        {"held": {k: v for k, v in good.items() if k != "attempt"}},
+        {"held": "<script>"},
+        {"done": 42},
+        ["held"],
+        "held",
+        17,
+        None,
+    ]
+    lines = [json.dumps(b) for b in bad] + ["\x00\x01 not json", "x" * 100_000, json.dumps({"held": good})]
+    (tmp_path / "leases.log").write_text("\n".join(lines) + "\n")
+    state = WorkerState(tmp_path)
+    try:
+        assert state.leftover_leases() == [good]
     finally:
         state.close()

@@ -130,10 +130,11 @@ class WorkerState:
         older = self.root / "leases"          # an older version's: leases/<task>.json, one file a lease
         for path in sorted(older.glob("*.json")) if older.is_dir() else []:
             try:
-                record = json.loads(path.read_text(encoding="utf-8"))
-                held[str(record["task_id"])] = record
-            except (OSError, ValueError, KeyError, TypeError):
+                record = _lease_record(json.loads(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError):
                 continue
+            if record is not None:
+                held[record["task_id"]] = record
         try:
             lines = (self.root / "leases.log").read_bytes().splitlines()
         except FileNotFoundError:
@@ -141,12 +142,15 @@ class WorkerState:
         for line in lines:
             try:
                 entry = json.loads(line)
-                if "held" in entry:
-                    held[str(entry["held"]["task_id"])] = entry["held"]
-                elif "done" in entry:
-                    held.pop(str(entry["done"]), None)
-            except (ValueError, KeyError, TypeError, AttributeError):
+            except ValueError:
                 continue      # a line cut short by a crash
+            if not isinstance(entry, dict):
+                continue
+            record = _lease_record(entry.get("held"))
+            if record is not None:
+                held[record["task_id"]] = record
+            elif isinstance(entry.get("done"), str):
+                held.pop(entry["done"], None)
         return held
 
     def _rewrite_lease_log(self) -> None:
@@ -295,6 +299,21 @@ class WorkerState:
             self._trash_queue.put(None)
             self._trash_thread.join(10)
         self._lock_file.close()
+
+
+def _lease_record(value: Any) -> dict[str, Any] | None:
+    """A lease as remember_lease wrote it, or None for anything else (a damaged or edited file): the worker
+    settles each with the catalog at start, which it must not trip over."""
+    if not isinstance(value, dict):
+        return None
+    try:
+        task_id, lease_token = uuid.UUID(value["task_id"]), uuid.UUID(value["lease_token"])
+        execution_id, attempt = value["execution_id"], value["attempt"]
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    if type(execution_id) is not int or type(attempt) is not int:
+        return None
+    return {"task_id": str(task_id), "lease_token": str(lease_token), "execution_id": execution_id, "attempt": attempt}
 
 
 def _empty_trash(doomed: "queue.SimpleQueue[Path | None]") -> None:
