@@ -38,9 +38,10 @@ def run(context):
     context.logger.info("ran")
 """,
     "chance.py": """
-import random
+import os, random
 def run(context):
     context.logger.info("%r", random.random())
+    context.logger.info("parent %d", os.getppid())
 """,
     "forkhook.py": """
 import os
@@ -48,6 +49,7 @@ forked = []
 os.register_at_fork(after_in_child=lambda: forked.append(os.getpid()))
 def run(context):
     context.logger.info("after-fork handler ran in %s", "this process" if forked == [os.getpid()] else forked)
+    context.logger.info("parent %d", os.getppid())
 """,
 }
 
@@ -93,6 +95,8 @@ def _run(server: launcher.ForkServer, project: Path, work: Path, entry_point: st
         events += process.events.read()
     process.close()
     events.sort(key=lambda e: e[1] if e[0] == "message" else "~")   # as the catalog orders them: by time
+    if parent is None:      # it ended before psutil looked: the packages that say so name their parent
+        parent = next((int(e[3].split()[1]) for e in events if e[0] == "message" and e[3].startswith("parent ")), None)
     return {"events": events, "exitcode": exitcode, "parent": parent, "pid": process.pid,
             "lines": [(e[2], e[3]) for e in events if e[0] == "message"],
             "result": next(e[1] for e in events if e[0] == "result")}
@@ -225,7 +229,7 @@ def test_each_package_process_draws_its_own_random_numbers(server, tmp_path):
 def test_a_fork_handler_a_project_registers_runs_in_its_package_processes(server, tmp_path):
     """A module that registers its own os.register_at_fork handler gets os.fork(), which runs it."""
     for run in _from_generation(server, _project(tmp_path), tmp_path, "forkhook:run", 2):
-        assert run["lines"] == [(70, "after-fork handler ran in this process")]
+        assert run["lines"][0] == (70, "after-fork handler ran in this process")
 
 
 LIGHTFORK_PROBE = """
@@ -261,3 +265,32 @@ def test_lightfork_is_used_only_where_no_other_thread_or_handler_needs_os_fork(t
     draws = out[1].split()[1:]
     assert len(draws) == 2 and draws[0] != draws[1]
     assert out[2:] == ["with a thread False", "thread gone True", "unknown handler False ['__main__']"]
+
+
+def test_a_spare_waits_in_its_own_session_and_runs_its_package_there(server, tmp_path):
+    """A spare has made itself a package process before its request comes (its own session and process
+    group, which the worker stops at once): the package then runs in it as one forked on demand would."""
+    project = _project(tmp_path)
+    _run(server, project, tmp_path, "clean:run")
+    time.sleep(0.5)
+    [generation] = psutil.Process(server.pid).children()
+    spare = _spare(generation)
+    assert os.getsid(spare.pid) == spare.pid and os.getpgid(spare.pid) == spare.pid
+    run = _run(server, project, tmp_path, "clean:run")
+    assert run["result"] == "succeeded" and run["pid"] == spare.pid
+
+
+def test_rehearse_leaves_nothing_behind():
+    """rehearse() runs a package process's set-up and a first log record in the fork server and in every
+    spare: the streams, the root logger, the SIGTERM handler and the open descriptors are as before."""
+    import logging
+    import signal
+    import sys
+
+    from scaleout_catalog.runtime.child import rehearse
+    root = logging.getLogger()
+    before = (sys.stdout, sys.stderr, root.handlers[:], root.level, signal.getsignal(signal.SIGTERM),
+              sorted(os.listdir("/proc/self/fd")))
+    rehearse()
+    assert (sys.stdout, sys.stderr, root.handlers[:], root.level, signal.getsignal(signal.SIGTERM),
+            sorted(os.listdir("/proc/self/fd"))) == before

@@ -175,53 +175,76 @@ def typed_parameters(spec: PackageSpec) -> tuple[dict[str, Any], dict[str, Any]]
 
 
 def rehearse() -> None:
-    """What every package process does before its entry point, done once on nothing (no parameters, a
-    pipe to nowhere), in a spare process while it waits for its request: the memory that work touches
-    is copied from the generation now, rather than on the way from the claim to the package's first
-    line. Nothing of it stays: no logger, handler or stream is installed."""
-    r, w = os.pipe()
+    """What every package process does before its entry point, and its first log record, done once on
+    nothing (no parameters, pipes to nowhere), in a spare process while it waits for its request and in
+    the fork server before its first fork: the memory that work touches is copied from the parent now,
+    rather than on the way from the claim to the package's first line, and CPython has specialised the
+    code it runs. Nothing of it stays: streams, handlers and the SIGTERM handler are put back."""
+    events_r, events_w = os.pipe()
+    output_r, output_w = os.pipe()
+    root = logging.getLogger()
+    saved = (sys.stdout, sys.stderr, root.handlers[:], root.level, signal.getsignal(signal.SIGTERM))
     try:
-        emitter = Emitter(EventWriter(w), [])
-        emitter.message(MessageType.INFORMATION, "rehearsal")
+        writer = EventWriter(events_w)
+        emitter = Emitter(writer, [], _OutputBarrier((output_w,)))
         spec = PackageSpec(execution_id=0, package_name="rehearsal", entry_point="", attempt=1, max_attempts=1,
                            project_directory="/", working_directory="/", parameters=())
-        project, package = typed_parameters(spec)
-        Context(execution_id=0, package_name=spec.package_name, attempt=1, max_attempts=1,
-                parameters={**project, **package}, project_parameters=project, package_parameters=package,
-                logger=logging.Logger("rehearsal"), working_directory=Path("/"), project_directory=Path("/"))
+        context = _set_up(spec, writer, emitter)
+        context.logger.info("rehearsal")
+        print("rehearsal")
     finally:
-        os.close(r)
-        os.close(w)
+        sys.stdout, sys.stderr, root.handlers[:], level, sigterm = saved
+        root.setLevel(level)
+        signal.signal(signal.SIGTERM, sigterm)
+        for fd in (events_r, events_w, output_r, output_w):
+            os.close(fd)
 
 
-def run_package(spec: PackageSpec, writer: EventWriter, output_fds: tuple[int, int]) -> None:
+def become_package_process() -> None:
+    """The process-wide part of a package process's set-up, which needs no request: its own session
+    and process group (the worker stops it and its children at once), and death with its parent (the
+    fork server or its per-project generation). A spare does it while it waits."""
+    parent_pid = os.getppid()
+    os.setsid()
+    die_with_parent()
+    if os.getppid() != parent_pid:   # the parent died before PDEATHSIG was armed
+        os._exit(1)
+
+
+def _set_up(spec: PackageSpec, writer: EventWriter, emitter: Emitter) -> Context:
+    """Python's streams and the root logger to the emitter, the SIGTERM handler, and the package's
+    Context: run_package's set-up, which rehearse() also runs."""
+    sys.stdout = _LineWriter(emitter, MessageType.INFORMATION)
+    sys.stderr = _LineWriter(emitter, MessageType.WARNING)
+    root = logging.getLogger()
+    root.handlers[:] = [_Handler(emitter)]
+    root.setLevel(logging.INFO)
+    project_params, package_params = typed_parameters(spec)
+    context = Context(
+        execution_id=spec.execution_id, package_name=spec.package_name, attempt=spec.attempt,
+        max_attempts=spec.max_attempts, parameters={**project_params, **package_params},
+        project_parameters=project_params, package_parameters=package_params,
+        logger=logging.getLogger(f"package.{spec.package_name}"),
+        working_directory=Path(spec.working_directory), project_directory=Path(spec.project_directory))
+    _on_sigterm(context, writer)
+    return context
+
+
+def run_package(spec: PackageSpec, writer: EventWriter, output_fds: tuple[int, int],
+                become: bool = True) -> None:
     """The package process's main: set up, call the entry point, report the outcome.
 
-    output_fds: the write ends of the pipes the worker reads as fd 1 and fd 2 output."""
-    parent_pid = os.getppid()        # the fork server
-    os.setsid()                      # its own process group: the worker stops it and its children at once
-    die_with_parent()
-    if os.getppid() != parent_pid:   # the fork server died before PDEATHSIG was armed
-        os._exit(1)
+    output_fds: the write ends of the pipes the worker reads as fd 1 and fd 2 output.
+    become: False when become_package_process() has run already (a spare)."""
+    if become:
+        become_package_process()
     for target, fd in zip((1, 2), output_fds):
         os.dup2(fd, target)          # C code and subprocesses write straight to the worker's pipes
     secrets = [value for _t, _n, _d, value, sensitive in spec.parameters if sensitive and value]
     emitter = Emitter(writer, secrets, _OutputBarrier(output_fds))
     try:
         os.chdir(spec.working_directory)
-        sys.stdout = _LineWriter(emitter, MessageType.INFORMATION)
-        sys.stderr = _LineWriter(emitter, MessageType.WARNING)
-        root = logging.getLogger()
-        root.handlers[:] = [_Handler(emitter)]
-        root.setLevel(logging.INFO)
-        project_params, package_params = typed_parameters(spec)
-        context = Context(
-            execution_id=spec.execution_id, package_name=spec.package_name, attempt=spec.attempt,
-            max_attempts=spec.max_attempts, parameters={**project_params, **package_params},
-            project_parameters=project_params, package_parameters=package_params,
-            logger=logging.getLogger(f"package.{spec.package_name}"),
-            working_directory=Path(spec.working_directory), project_directory=Path(spec.project_directory))
-        _on_sigterm(context, writer)
+        context = _set_up(spec, writer, emitter)
         sys.path.insert(0, spec.project_directory)
         module_name, _, function_name = spec.entry_point.partition(":")
         function = getattr(importlib.import_module(module_name), function_name)

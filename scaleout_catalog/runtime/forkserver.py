@@ -45,7 +45,7 @@ from multiprocessing.connection import Connection
 from typing import Callable
 
 from . import lightfork
-from .child import die_with_parent, rehearse, run_package
+from .child import become_package_process, die_with_parent, rehearse, run_package
 from .events import EventWriter
 
 _PR_SET_CHILD_SUBREAPER = 36
@@ -156,8 +156,9 @@ def _close_all_but(fds: list[int]) -> None:
     os.closerange(low, os.sysconf("SC_OPEN_MAX"))
 
 
-def start_child(spec: bytes | None, fds: list[int]) -> None:
-    """The package process, just forked: read its spec and run it. Never returns."""
+def start_child(spec: bytes | None, fds: list[int], become: bool = True) -> None:
+    """The package process, just forked: read its spec and run it. Never returns.
+    become: False for a spare, which has run become_package_process() while it waited."""
     try:
         _close_all_but(fds)     # another attempt's pipes, held by the server or a generation for a moment
         events_fd, out_fd, err_fd = fds[:3]
@@ -168,7 +169,7 @@ def start_child(spec: bytes | None, fds: list[int]) -> None:
             os.close(fds[3])
         else:
             package_spec = pickle.loads(spec)
-        run_package(package_spec, EventWriter(events_fd), (out_fd, err_fd))
+        run_package(package_spec, EventWriter(events_fd), (out_fd, err_fd), become)
     finally:
         os._exit(70)   # run_package exits by itself; this is only reached if it could not start
 
@@ -375,12 +376,10 @@ class _Spare:
 
 
 def _wait_as_spare(sock: socket.socket) -> None:
-    """A spare's main: dies with its generation; waits for one request, then is that package process."""
+    """A spare's main: dies with its generation; waits for one request, then is that package process.
+    Everything a package process does before it reads its request is done here first."""
     try:
-        parent = os.getppid()
-        die_with_parent()
-        if os.getppid() != parent:
-            os._exit(0)
+        become_package_process()
         try:
             rehearse()
         except Exception:  # noqa: BLE001  (only a head start: the request is served all the same)
@@ -388,7 +387,7 @@ def _wait_as_spare(sock: socket.socket) -> None:
         message, fds, _flags, _addr = socket.recv_fds(sock, MAX_MESSAGE, 4)
         if not message or len(fds) not in (3, 4):
             os._exit(0)         # dismissed
-        start_child(pickle.loads(message), fds)
+        start_child(pickle.loads(message), fds, become=False)
     finally:
         os._exit(0)
 
