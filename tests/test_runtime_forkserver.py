@@ -294,3 +294,21 @@ def test_rehearse_leaves_nothing_behind():
     rehearse()
     assert (sys.stdout, sys.stderr, root.handlers[:], root.level, signal.getsignal(signal.SIGTERM),
             sorted(os.listdir("/proc/self/fd"))) == before
+
+
+def test_a_spare_from_before_another_module_was_imported_is_dismissed(server, tmp_path):
+    """The server holds one spare a generation: when the generation imports a second module of its project
+    and passes a spare forked after that import, the older spare exits, unreported, and the next attempt
+    of either module runs in the new one."""
+    project = _project(tmp_path)
+    _run(server, project, tmp_path, "clean:run")
+    time.sleep(0.5)
+    [generation] = psutil.Process(server.pid).children()
+    old = _spare(generation)
+    _run(server, project, tmp_path, "chance:run")      # from the server; the generation imports chance meanwhile
+    old.wait(10)                                       # dismissed once the generation passed a newer spare
+    new = _spare(generation)
+    assert new.pid != old.pid
+    run = _run(server, project, tmp_path, "chance:run")
+    assert run["result"] == "succeeded" and run["pid"] == new.pid
+    assert not server.exits()                          # the dismissed spare was never anyone's attempt

@@ -16,7 +16,9 @@ re-bootstrap), against ~89 complete no-op package attempts a second here. The pr
 Per-project generations (Generations, below): the first spawn of an entry module forks, beside the
 child, a generation for its project (sys.path set, the module imported), while that child
 and the next ones start here as before; once the generation says the import was clean, the
-module's children fork from it and skip the import. A module whose import fails, writes
+module's children fork from it and skip the import. A generation forks each child ahead of need, as
+a spare, and passes its end of the spare's socket to the server: the server hands a spawn request
+straight to the spare, with no hop through the generation. A module whose import fails, writes
 output or leaves threads behind is never preloaded: its attempts import it themselves, as
 they always did, and its failure is theirs.
 
@@ -32,6 +34,7 @@ import json
 import logging
 import os
 import pickle
+import select
 import selectors
 import shutil
 import signal
@@ -196,6 +199,13 @@ class Generation:
         self.children: set[int] = set()
         # requests sent and not yet answered; their descriptors are kept, to fork here if it dies
         self.inflight: dict[int, tuple[int, bytes | None, list[int]]] = {}
+        self.spare: _Spare | None = None        # its newest spare, waiting here for a request
+        self.spares: set[int] = set()           # spares it announced that have not exited nor been handed one
+
+    def drop_spare(self) -> None:
+        if self.spare is not None:
+            self.spare.dismiss()
+            self.spare = None
 
 
 class Generations:
@@ -218,6 +228,22 @@ class Generations:
         if g is not None:
             self.live.move_to_end(project_dir)
             if module in g.ready and g.loading is None:
+                while g.spare is None and self.live.get(project_dir) is g and _readable(g.sock):
+                    self.on_message(g)          # the spare it has just passed us may be waiting unread
+                if self.live.get(project_dir) is not g:
+                    return False
+                spare, g.spare = g.spare, None
+                if spare is not None and spare.hand(spec, fds):
+                    for fd in fds:
+                        os.close(fd)
+                    g.spares.discard(spare.pid)
+                    g.children.add(spare.pid)
+                    self.server.reply(("spawned", seq, spare.pid))
+                    try:
+                        g.sock.send(pickle.dumps(("used",)))     # it forks the next one
+                    except OSError:
+                        pass
+                    return True
                 self._seq += 1
                 try:
                     socket.send_fds(g.sock, [pickle.dumps(("spawn", self._seq, spec))], fds)
@@ -255,6 +281,7 @@ class Generations:
     def _retire(self, g: Generation) -> None:
         self.live.pop(g.project_dir, None)
         self.retired[g.pid] = g
+        g.drop_spare()
         if g.loading is not None and not g.children and not g.inflight:
             _kill(g.pid)        # perhaps stuck in its import; it has nothing of anyone's
             return
@@ -265,15 +292,25 @@ class Generations:
 
     def on_message(self, g: Generation) -> None:
         try:
-            data = g.sock.recv(4096)
+            data, fds, _flags, _addr = socket.recv_fds(g.sock, 4096, 1)
         except OSError:
-            data = b""
+            data, fds = b"", []
         if not data:
+            for fd in fds:
+                os.close(fd)
             self._lost(g)
             return
         try:    # a generation has run package code (its imports): its word is checked
             kind, *args = json.loads(data)
-            if kind == "ready" and args == [g.loading]:
+            if kind == "spare" and len(fds) == 1 and len(args) == 1 and type(args[0]) is int:
+                g.drop_spare()                  # an older one (without a module imported since): not needed
+                g.spare = _Spare(args[0], socket.socket(fileno=fds.pop()))
+                g.spares.add(args[0])
+                if self.live.get(g.project_dir) is not g:
+                    g.drop_spare()
+            elif fds:
+                raise ValueError(kind)
+            elif kind == "ready" and args == [g.loading]:
                 g.ready.add(g.loading)
                 g.loading = None
             elif kind == "unclean" and args[0] == g.loading:
@@ -291,9 +328,15 @@ class Generations:
             elif kind == "exited" and args[0] in g.children and type(args[1]) is int:
                 g.children.discard(args[0])
                 self.server.reply(("exited", args[0], args[1]))
+            elif kind == "exited" and args[0] in g.spares:      # a spare that was never handed a request
+                g.spares.discard(args[0])
+                if g.spare is not None and g.spare.pid == args[0]:
+                    g.drop_spare()
             else:
                 raise ValueError(kind)
         except (ValueError, TypeError, IndexError, KeyError):
+            for fd in fds:
+                os.close(fd)
             _kill(g.pid)
             self._lost(g)
 
@@ -302,6 +345,7 @@ class Generations:
         children (killed with it) are reaped here, as their subreaper, and reported then."""
         self.server.selector.unregister(g.sock)
         g.sock.close()
+        g.drop_spare()
         if self.live.get(g.project_dir) is g:
             self.live.pop(g.project_dir)
         self.retired.pop(g.pid, None)
@@ -319,6 +363,8 @@ class Generations:
     def close_all(self) -> None:
         for g in [*self.live.values(), *self.retired.values()]:
             g.sock.close()
+            if g.spare is not None:
+                g.spare.sock.close()
 
 
 def _fork_paired(main: Callable[[socket.socket], None]) -> tuple[int, socket.socket] | None:
@@ -338,6 +384,10 @@ def _fork_paired(main: Callable[[socket.socket], None]) -> tuple[int, socket.soc
     return pid, ours
 
 
+def _readable(sock: socket.socket) -> bool:
+    return bool(select.select([sock], [], [], 0)[0])
+
+
 def _kill(pid: int) -> None:
     try:
         os.kill(pid, signal.SIGKILL)
@@ -348,7 +398,8 @@ def _kill(pid: int) -> None:
 class _Spare:
     """A package process forked ahead of need, waiting for its request: a spawn only hands it the
     request, and the next fork (and the cleanup after it) happens SPARE_DELAY after the reply, off the
-    path from claim to the package's first line. A generation keeps one."""
+    path from claim to the package's first line. A generation forks one at a time and passes its end of
+    the socket to the server, which hands it the next request for the generation's project."""
 
     def __init__(self, pid: int, sock: socket.socket) -> None:
         self.pid, self.sock = pid, sock
@@ -408,28 +459,34 @@ def _run_generation(sock: socket.socket, project_dir: str, module: str) -> None:
         signal.signal(signal.SIGCHLD, lambda *_: None)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         selector = selectors.DefaultSelector()
-        children: set[int] = set()
-        spare: _Spare | None = None
+        children: set[int] = set()             # package processes and spares (the server tells them apart)
+        spare: int | None = None                # the spare the server holds for us, until it says "used"
 
         def send(*message: object) -> None:
             sock.send(json.dumps(message).encode())
 
         def in_child() -> None:
             _let_go(selector, sock, wake_r, wake_w)
-            if spare is not None:
-                spare.sock.close()
 
         def new_spare() -> None:
+            """Forks a spare and passes our end of its socket to the server, which hands it a request."""
             nonlocal spare
-            if spare is not None:
-                spare.dismiss()
-            spare = _Spare.fork(in_child)
+            forked = _Spare.fork(in_child)
+            if forked is None:
+                return
+            try:
+                socket.send_fds(sock, [json.dumps(["spare", forked.pid]).encode()], [forked.sock.fileno()])
+            except OSError:
+                pass            # the server is gone: so are we, once we read that
+            forked.sock.close()
+            children.add(forked.pid)
+            spare = forked.pid
 
         def load(name: str) -> bool:
             why = _trial_import(name)
             if why is None:
                 gc.freeze()     # what is imported stays shared: a child's collections never touch (copy) it
-                new_spare()     # one with the module imported
+                new_spare()     # one with the module imported (the server dismisses an older one)
             send("ready", name) if why is None else send("unclean", name, why)
             return why is None
 
@@ -456,39 +513,35 @@ def _run_generation(sock: socket.socket, project_dir: str, module: str) -> None:
                             break
                         if pid == 0:
                             break
-                        if spare is not None and pid == spare.pid:
-                            spare.dismiss()      # it died waiting (killed by someone): never a package's
-                            spare = None
-                        elif pid in children:
+                        if pid in children:
                             children.discard(pid)
+                            if pid == spare:
+                                spare = None     # it died before the server handed it a request, or after
                             send("exited", pid, os.waitstatus_to_exitcode(status))
                     continue
                 message, fds, _flags, _addr = socket.recv_fds(sock, MAX_MESSAGE, 4)
                 if not message:
                     os._exit(0)      # the server is gone: so are we, and our children with us
                 kind, *args = pickle.loads(message)
-                if kind == "spawn":
-                    if spare is not None and spare.hand(args[1], fds):
-                        pid, spare = spare.pid, None
-                    else:
-                        spare = None
-                        pid = lightfork.fork()
-                        if pid == 0:
-                            in_child()
-                            start_child(args[1], fds)
+                if kind == "spawn":              # the server had no spare of ours at hand: fork one now
+                    pid = lightfork.fork()
+                    if pid == 0:
+                        in_child()
+                        start_child(args[1], fds)
                     for fd in fds:
                         os.close(fd)
                     children.add(pid)
                     send("spawned", args[0], pid)
-                    if not retiring:     # the next spawn finds one waiting, forked once this one is under way
+                    if not retiring and spare is None:
+                        spare_due = time.monotonic() + SPARE_DELAY
+                elif kind == "used":             # the server handed our spare a request: the next one, soon
+                    spare = None
+                    if not retiring:
                         spare_due = time.monotonic() + SPARE_DELAY
                 elif kind == "import":
                     retiring = retiring or not load(args[0])   # tainted: serve no more
                 elif kind == "retire":
                     retiring = True
-                if retiring and spare is not None:
-                    spare.dismiss()
-                    spare = None
     finally:
         os._exit(0)
 
