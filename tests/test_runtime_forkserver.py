@@ -13,6 +13,21 @@ from scaleout_catalog.runtime import launcher
 from scaleout_catalog.runtime.child import PackageSpec
 from scaleout_catalog.runtime.forkserver import MAX_GENERATIONS
 
+FORGER = """
+import json, os, socket
+for name in os.listdir("/proc/self/fd"):
+    try:
+        is_socket = os.readlink(f"/proc/self/fd/{{name}}").startswith("socket:")
+    except OSError:
+        continue
+    if is_socket:
+        forged = socket.socket(fileno=os.dup(int(name)))
+        socket.send_fds(forged, [json.dumps(["spare", {pid}]).encode()], [{fd}])
+        forged.detach()
+def run(context):
+    context.logger.info("ran")
+"""
+
 PACKAGES = {
     "clean.py": """
 import os, subprocess, sys
@@ -51,6 +66,10 @@ def run(context):
     context.logger.info("after-fork handler ran in %s", "this process" if forked == [os.getpid()] else forked)
     context.logger.info("parent %d", os.getppid())
 """,
+    # Imported in a generation, it forges a spare for the fork server: a pipe rather than a socket, or
+    # process 1 (whose group, signalled, would be every process). Elsewhere it finds no socket to forge on.
+    "forger_pipe.py": FORGER.format(fd="os.pipe()[0]", pid=4242),
+    "forger_pid1.py": FORGER.format(fd="socket.socketpair()[0].detach()", pid=1),
 }
 
 
@@ -312,3 +331,16 @@ def test_a_spare_from_before_another_module_was_imported_is_dismissed(server, tm
     run = _run(server, project, tmp_path, "chance:run")
     assert run["result"] == "succeeded" and run["pid"] == new.pid
     assert not server.exits()                          # the dismissed spare was never anyone's attempt
+
+
+@pytest.mark.parametrize("module", ["forger_pipe", "forger_pid1"])
+def test_a_generation_that_forges_a_spare_is_stopped_and_its_attempts_still_run(server, tmp_path, module):
+    """Project code runs in a generation (its imports) and can write to the generation's socket. A spare
+    that is not a socket, or that names process 1, stops that generation; the fork server stays, and
+    forks the module's attempts itself."""
+    project = _project(tmp_path)
+    for _ in range(4):
+        run = _run(server, project, tmp_path, f"{module}:run")
+        assert run["result"] == "succeeded" and run["lines"] == [(70, "ran")] and run["parent"] in (None, server.pid)
+        time.sleep(0.3)
+    assert psutil.Process(server.pid).is_running() and not server.exits()

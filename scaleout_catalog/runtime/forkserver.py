@@ -64,6 +64,7 @@ class Server:
         self.selector.register(sock, selectors.EVENT_READ, "request")
         self.selector.register(self.wake_r, selectors.EVENT_READ, "child")
         self.generations = Generations(self)
+        self.named: set[int] = set()        # package processes the worker has been told of, until their exit
 
     def serve(self) -> None:
         signal.set_wakeup_fd(self.wake_w)
@@ -115,6 +116,14 @@ class Server:
         self.generations.close_all()
 
     def reply(self, message: tuple) -> None:
+        """To the worker. Only the exit of a process it was told of goes on: not a spare's, which the
+        server reaps when its generation died before handing it a request."""
+        if message[0] == "spawned":
+            self.named.add(message[2])
+        elif message[0] == "exited":
+            if message[1] not in self.named:
+                return
+            self.named.discard(message[1])
         self.sock.sendall(pickle.dumps(message))
 
     def _reap(self) -> None:
@@ -302,9 +311,14 @@ class Generations:
             return
         try:    # a generation has run package code (its imports): its word is checked
             kind, *args = json.loads(data)
-            if kind == "spare" and len(fds) == 1 and len(args) == 1 and type(args[0]) is int:
+            if kind == "spare" and len(fds) == 1 and len(args) == 1 and _is_pid(args[0]):
+                try:
+                    spare_sock = socket.socket(fileno=fds[0])
+                except OSError:
+                    raise ValueError("not a socket") from None
+                fds.clear()
                 g.drop_spare()                  # an older one (without a module imported since): not needed
-                g.spare = _Spare(args[0], socket.socket(fileno=fds.pop()))
+                g.spare = _Spare(args[0], spare_sock)
                 g.spares.add(args[0])
                 if self.live.get(g.project_dir) is not g:
                     g.drop_spare()
@@ -319,9 +333,9 @@ class Generations:
                 if self.live.get(g.project_dir) is g:        # it exits once its children have
                     self.live.pop(g.project_dir)
                     self.retired[g.pid] = g
-            elif kind == "spawned" and args[0] in g.inflight and type(args[1]) is int:
-                seq, _spec, fds = g.inflight.pop(args[0])
-                for fd in fds:
+            elif kind == "spawned" and args[0] in g.inflight and _is_pid(args[1]):
+                seq, _spec, held = g.inflight.pop(args[0])
+                for fd in held:
                     os.close(fd)
                 g.children.add(args[1])
                 self.server.reply(("spawned", seq, args[1]))
@@ -382,6 +396,12 @@ def _fork_paired(main: Callable[[socket.socket], None]) -> tuple[int, socket.soc
         main(theirs)
     theirs.close()
     return pid, ours
+
+
+def _is_pid(value: object) -> bool:
+    """A process id a generation may name. The worker signals the named process's group: killpg(1) is
+    every process it may signal, and killpg(0) its own group."""
+    return type(value) is int and value > 1
 
 
 def _readable(sock: socket.socket) -> bool:

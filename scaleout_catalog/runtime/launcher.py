@@ -163,7 +163,9 @@ class ForkServer:
             self._exits[message[1]] = message[2]
         elif message[0] in ("spawned", "failed") and message[1] in self._pending:
             process, _deadline = self._pending.pop(message[1])
-            if message[0] == "spawned":
+            if message[0] == "spawned" and not (type(message[2]) is int and message[2] > 1):
+                process.failed = f"the fork server answered with {message[2]!r} for its process id"
+            elif message[0] == "spawned":
                 process.started(message[2])
             else:
                 process.failed = message[2]
