@@ -11,7 +11,8 @@ re-bootstrap), against ~89 complete no-op package attempts a second here. The pr
                      too large for one message, the read end of a pipe it is written to.
   child -> worker    events on the event pipe (events.py); output on the other two
   server -> worker   ("spawned", seq, pid) or ("failed", seq, why) in reply, and
-                     ("exited", pid, exit code) whenever a child ends (< 0: killed by that signal).
+                     ("exited", pid, exit code) whenever a package process it named ends
+                     (< 0: killed by that signal).
 
 Per-project generations (Generations, below): the first spawn of an entry module forks, beside the
 child, a generation for its project (sys.path set, the module imported), while that child
