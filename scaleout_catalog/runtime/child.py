@@ -203,7 +203,10 @@ def rehearse() -> None:
 def become_package_process() -> None:
     """The process-wide part of a package process's set-up, which needs no request: its own session
     and process group (the worker stops it and its children at once), and death with its parent (the
-    fork server or its per-project generation). A spare does it while it waits."""
+    fork server or its per-project generation). A spare does it while it waits; done once, since a
+    process that leads its own session has done it."""
+    if os.getsid(0) == os.getpid():
+        return
     parent_pid = os.getppid()
     os.setsid()
     die_with_parent()
@@ -230,14 +233,17 @@ def _set_up(spec: PackageSpec, writer: EventWriter, emitter: Emitter) -> Context
     return context
 
 
-def run_package(spec: PackageSpec, writer: EventWriter, output_fds: tuple[int, int],
-                become: bool = True) -> None:
+def is_package_pid(value: object) -> bool:
+    """Whether a process id named for a package process may be one: the worker signals its process
+    group, and killpg(1) is every process it may signal, killpg(0) its own group."""
+    return type(value) is int and value > 1
+
+
+def run_package(spec: PackageSpec, writer: EventWriter, output_fds: tuple[int, int]) -> None:
     """The package process's main: set up, call the entry point, report the outcome.
 
-    output_fds: the write ends of the pipes the worker reads as fd 1 and fd 2 output.
-    become: False when become_package_process() has run already (a spare)."""
-    if become:
-        become_package_process()
+    output_fds: the write ends of the pipes the worker reads as fd 1 and fd 2 output."""
+    become_package_process()
     for target, fd in zip((1, 2), output_fds):
         os.dup2(fd, target)          # C code and subprocesses write straight to the worker's pipes
     secrets = [value for _t, _n, _d, value, sensitive in spec.parameters if sensitive and value]

@@ -49,7 +49,7 @@ from multiprocessing.connection import Connection
 from typing import Callable
 
 from . import lightfork
-from .child import become_package_process, die_with_parent, rehearse, run_package
+from .child import become_package_process, die_with_parent, is_package_pid, rehearse, run_package
 from .events import EventWriter
 
 _PR_SET_CHILD_SUBREAPER = 36
@@ -169,9 +169,8 @@ def _close_all_but(fds: list[int]) -> None:
     os.closerange(low, os.sysconf("SC_OPEN_MAX"))
 
 
-def start_child(spec: bytes | None, fds: list[int], become: bool = True) -> None:
-    """The package process, just forked: read its spec and run it. Never returns.
-    become: False for a spare, which has run become_package_process() while it waited."""
+def start_child(spec: bytes | None, fds: list[int]) -> None:
+    """The package process, just forked: read its spec and run it. Never returns."""
     try:
         _close_all_but(fds)     # another attempt's pipes, held by the server or a generation for a moment
         events_fd, out_fd, err_fd = fds[:3]
@@ -182,7 +181,7 @@ def start_child(spec: bytes | None, fds: list[int], become: bool = True) -> None
             os.close(fds[3])
         else:
             package_spec = pickle.loads(spec)
-        run_package(package_spec, EventWriter(events_fd), (out_fd, err_fd), become)
+        run_package(package_spec, EventWriter(events_fd), (out_fd, err_fd))
     finally:
         os._exit(70)   # run_package exits by itself; this is only reached if it could not start
 
@@ -312,7 +311,7 @@ class Generations:
             return
         try:    # a generation has run package code (its imports): its word is checked
             kind, *args = json.loads(data)
-            if kind == "spare" and len(fds) == 1 and len(args) == 1 and _is_pid(args[0]):
+            if kind == "spare" and len(fds) == 1 and len(args) == 1 and is_package_pid(args[0]):
                 try:
                     spare_sock = socket.socket(fileno=fds[0])
                 except OSError:
@@ -334,7 +333,7 @@ class Generations:
                 if self.live.get(g.project_dir) is g:        # it exits once its children have
                     self.live.pop(g.project_dir)
                     self.retired[g.pid] = g
-            elif kind == "spawned" and args[0] in g.inflight and _is_pid(args[1]):
+            elif kind == "spawned" and args[0] in g.inflight and is_package_pid(args[1]):
                 seq, _spec, held = g.inflight.pop(args[0])
                 for fd in held:
                     os.close(fd)
@@ -399,12 +398,6 @@ def _fork_paired(main: Callable[[socket.socket], None]) -> tuple[int, socket.soc
     return pid, ours
 
 
-def _is_pid(value: object) -> bool:
-    """A process id a generation may name. The worker signals the named process's group: killpg(1) is
-    every process it may signal, and killpg(0) its own group."""
-    return type(value) is int and value > 1
-
-
 def _readable(sock: socket.socket) -> bool:
     return bool(select.select([sock], [], [], 0)[0])
 
@@ -459,7 +452,7 @@ def _wait_as_spare(sock: socket.socket) -> None:
         message, fds, _flags, _addr = socket.recv_fds(sock, MAX_MESSAGE, 4)
         if not message or len(fds) not in (3, 4):
             os._exit(0)         # dismissed
-        start_child(pickle.loads(message), fds, become=False)
+        start_child(pickle.loads(message), fds)
     finally:
         os._exit(0)
 

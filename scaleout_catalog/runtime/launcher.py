@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from multiprocessing.connection import Connection
 from typing import Any, Sequence
 
-from .child import PackageSpec
+from .child import PackageSpec, is_package_pid
 from .events import EventReader, OutputReader, PackageChannel
 from .messages import Masker, MessageType
 
@@ -163,7 +163,7 @@ class ForkServer:
             self._exits[message[1]] = message[2]
         elif message[0] in ("spawned", "failed") and message[1] in self._pending:
             process, _deadline = self._pending.pop(message[1])
-            if message[0] == "spawned" and not (type(message[2]) is int and message[2] > 1):
+            if message[0] == "spawned" and not is_package_pid(message[2]):
                 process.failed = f"the fork server answered with {message[2]!r} for its process id"
             elif message[0] == "spawned":
                 process.started(message[2])
