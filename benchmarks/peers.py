@@ -603,6 +603,9 @@ def print_report(report: dict) -> None:
     console.print(table)
 
 
+MAX_SESSIONS = 64
+
+
 def _counts(text: str) -> tuple[int, ...]:
     """A comma-separated list of counts, each at least 1 (argparse type)."""
     try:
@@ -631,7 +634,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--sessions", type=_counts, default=(4, 8),
                         help="sessions that run SSIS's create_execution + start_execution at once, "
-                             "comma-separated: each is tried, the best counts (default: 4,8)")
+                             "comma-separated: each is tried, the best counts (default: 4,8; at most 64)")
     parser.add_argument("--every-setting", action="store_true",
                         help="try every drain setting in every round (default: round 1 only)")
     parser.add_argument("--json", type=Path, default=None, help="also write the JSON report here")
@@ -643,6 +646,8 @@ def main() -> None:
     for name in ("jobs", "e2e_jobs", "samples", "rounds"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    if max(args.sessions) > MAX_SESSIONS:     # each is a process with its own connection to the server
+        parser.error(f"--sessions: each count must be at most {MAX_SESSIONS}")
     logging.getLogger("procrastinate").setLevel(logging.ERROR)    # its per-job and top-level-app notices
     if args.serve:
         serve_forever(args.serve, args.dsn)
