@@ -269,6 +269,9 @@ t = threading.Thread(target=time.sleep, args=(1,))
 t.start()
 print("with a thread", lightfork.usable())
 t.join()
+deadline = time.monotonic() + 10   # join() returns before the kernel has retired the thread
+while len(os.listdir("/proc/self/task")) > 1 and time.monotonic() < deadline:
+    time.sleep(0.001)
 print("thread gone", lightfork.usable())
 os.register_at_fork(after_in_child=lambda: None)
 print("unknown handler", lightfork.usable(), lightfork._unknown)
