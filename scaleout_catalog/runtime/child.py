@@ -134,11 +134,14 @@ class _LineWriter(io.TextIOBase):
                 self._lines.end()
 
 
+_FORMATTER = logging.Formatter("%(message)s")    # stateless: made once, in the fork server
+
+
 class _Handler(logging.Handler):
     def __init__(self, emitter: Emitter) -> None:
         super().__init__(logging.DEBUG)
         self._emitter = emitter
-        self.setFormatter(logging.Formatter("%(message)s"))
+        self.setFormatter(_FORMATTER)
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
