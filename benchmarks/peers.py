@@ -586,12 +586,11 @@ def end_to_end_by_round(rounds: list[dict]) -> list[dict]:
     the machine's speed moves between rounds, so each ratio compares like with like."""
     out = []
     for number, row in enumerate(rounds, 1):
-        ours = [row["scaleout_catalog"].get(k) for k in ("e2e_1_worker_per_s", "e2e_2_workers_per_s")]
-        ours = [v for v in ours if v is not None]
+        ours = max((row["scaleout_catalog"].get(k) or 0 for k in ("e2e_1_worker_per_s", "e2e_2_workers_per_s")))
         theirs = row["procrastinate"].get("claim_complete_per_s")
         if ours and theirs:
-            out.append({"round": number, "ours_end_to_end_per_s": max(ours), "procrastinate_drain_per_s": theirs,
-                        "ratio": round(max(ours) / theirs, 2)})
+            out.append({"round": number, "ours_end_to_end_per_s": ours, "procrastinate_drain_per_s": theirs,
+                        "ratio": round(ours / theirs, 2)})
     return out
 
 
