@@ -33,7 +33,7 @@ def test_a_worker_serves_its_own_metrics(pg_catalog, pg_workers):
     wait_terminal(pg_catalog, executions, 60)
     metrics = wait_until(lambda: (m := scrape(port))["scaleout_worker_attempts_reported_total"] >= 3 and m, 30,
                          "the reports to be counted")
-    assert metrics["scaleout_worker_claims_total"] == 3
+    assert metrics["scaleout_worker_claims_total"] == 3 and metrics["scaleout_worker_claim_calls_total"] >= 1
     assert metrics["scaleout_worker_enabled"] == 1 and metrics["scaleout_worker_catalog_reachable"] == 1
     assert metrics["scaleout_worker_spool_files"] == 0 and metrics["scaleout_worker_running_tasks"] == 0
     assert worker.alive()

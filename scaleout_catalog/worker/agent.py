@@ -98,6 +98,7 @@ class Worker:
         self.next_sweep = 0.0
         self.next_claim = 0.0
         self.idle_polls = 0
+        self.queue_notices = 0            # task-queued notifications (and listener reconnects) received so far
         self.renew_all = False
         self.reconcile_due = False
         self.cancel_hints: set[int] = set()
@@ -109,7 +110,8 @@ class Worker:
         self.fires_schedules = True       # internal.fire_schedules (catalog revision 0008 on)
         self.next_schedules = 0.0
         self.schedules_deferred = False   # the next look was put off after a claim (see _claim)
-        self.counters = {"claims": 0, "renewals": 0, "reported": 0, "scheduled": 0}   # for --metrics-port
+        self.counters = {"claims": 0, "claim_calls": 0, "renewals": 0, "reported": 0,   # for --metrics-port
+                         "scheduled": 0}
 
     # -- wake-ups --------------------------------------------------------------------------
 
@@ -129,6 +131,7 @@ class Worker:
             self.next_schedules = 0.0
         else:
             self.next_claim = 0.0
+            self.queue_notices += 1      # read by _claim: this thread's write of next_claim may come too early
         self.wake()
 
     def request_stop(self, *_: Any) -> None:
@@ -362,7 +365,9 @@ class Worker:
         free = self._free_slots()
         if free <= 0:
             return
+        notices = self.queue_notices
         claimed = self.catalog.pull_task(self.worker_agent_id, free)
+        self.counters["claim_calls"] += 1
         self.counters["claims"] += len(claimed)
         for task in claimed:
             self.attempts[task.task_id] = Attempt(task)
@@ -380,7 +385,14 @@ class Worker:
                 self.next_schedules = max(self.next_schedules, time.monotonic() + SCHEDULE_AFTER_CLAIM)
                 self.schedules_deferred = True
             self.idle_polls = 0
-            self.next_claim = time.monotonic() if self._free_slots() > 0 else time.monotonic() + 3600
+        # A claim that got fewer tasks than it asked for found no more waiting (SKIP LOCKED passes over only
+        # rows another claim is taking): the next look waits, as an idle one does, for a notification or
+        # the poll. Looking again at once would compete with the packages just starting, for nothing.
+        # A notification that came during the call set next_claim before this line would: look again now.
+        if self._free_slots() <= 0:
+            self.next_claim = time.monotonic() + 3600      # until a report frees a slot
+        elif self.queue_notices != notices:
+            self.next_claim = time.monotonic()
         else:
             self.idle_polls += 1
             ceiling = self.options.listen_poll_interval if listening else self.options.poll_interval

@@ -31,6 +31,8 @@ class WorkerCollector(Collector):
             yield GaugeMetricFamily(name, help_text, value=float(value))
         for name, help_text, value in (
                 ("scaleout_worker_claims", "Task attempts this worker claimed", w.counters["claims"]),
+                ("scaleout_worker_claim_calls", "Calls this worker made to claim tasks, empty ones included",
+                 w.counters["claim_calls"]),
                 ("scaleout_worker_lease_renewals", "Leases this worker renewed", w.counters["renewals"]),
                 ("scaleout_worker_attempts_reported", "Attempt outcomes this worker reported", w.counters["reported"]),
                 ("scaleout_worker_scheduled_executions", "Executions this worker started for due schedules",
