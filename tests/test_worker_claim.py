@@ -70,7 +70,7 @@ class _QueuesDuringTheClaim(Catalog):
         return super().pull_task(worker_agent_id, max_tasks)
 
 
-def test_a_notification_during_a_claim_makes_the_worker_look_again_at_once(pg_server, pg_catalog, make_worker):
+def test_a_notification_during_a_claim_makes_the_worker_look_again_at_once(pg_catalog, make_worker):
     deploy_sample(pg_catalog)
     catalog = _QueuesDuringTheClaim(pg_catalog.engine.url.render_as_string(hide_password=False))
     try:

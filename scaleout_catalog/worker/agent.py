@@ -131,7 +131,7 @@ class Worker:
             self.next_schedules = 0.0
         else:
             self.next_claim = 0.0
-            self.queue_notices += 1      # read by _claim: this thread's write of next_claim may come too early
+            self.queue_notices += 1      # read by _claim: its backoff must not hide a notice that came during its call
         self.wake()
 
     def request_stop(self, *_: Any) -> None:
