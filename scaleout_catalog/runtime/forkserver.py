@@ -482,7 +482,7 @@ def _run_generation(sock: socket.socket, project_dir: str, module: str) -> None:
         def send_pair(kind: bytes, first: int, second: int) -> None:
             """What it says once or twice a package ("spawned", "exited"), as JSON written by hand:
             json.dumps allocates in many of the memory pages this process shares with the package processes
-            it has just forked, and each page it writes is copied (about 40 page faults a message)."""
+            it has just forked, and each page it writes is copied (a quarter of its page faults a package)."""
             sock.send(b'["%s",%d,%d]' % (kind, first, second))
 
         def in_child() -> None:
