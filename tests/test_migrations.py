@@ -386,3 +386,57 @@ def test_a_catalog_at_0009_upgrades_in_place_keeps_its_data_and_downgrades_back(
         migrate.downgrade(engine, "0009")
         for execution_id in (old, new, bulk[0]):
             assert catalog.query(shown, {"id": execution_id}) == before
+
+
+def test_a_catalog_at_0010_upgrades_in_place_keeps_its_data_and_downgrades_back(pg_server):
+    """Revision 0011 (the permission checks in PL/pgSQL) on a working 0010 catalog: every row stays, and
+    logins that are not admins are allowed and refused exactly as before: one that holds EXECUTE on the
+    project through a role runs it and sees its executions, one denied EXECUTE_OBJECTS on the folder is
+    refused (27178). A downgrade puts 0010's SQL-language checks back (the schema exactly as it was)."""
+    from helpers import FOLDER, PROJECT
+    languages = ("SELECT p.proname AS name, l.lanname AS language FROM pg_proc AS p "
+                 "JOIN pg_namespace AS n ON n.oid = p.pronamespace JOIN pg_language AS l ON l.oid = p.prolang "
+                 "WHERE n.nspname = 'internal' AND p.proname IN ('caller_is_principal', 'caller_has_permission_row') "
+                 "ORDER BY 1")
+    with catalog_at(pg_server, "0010") as (engine, catalog, rows):
+        database = engine.url.database
+        team = f"so_team_{uuid.uuid4().hex[:6]}"
+        urls = [pg_server.create_login(database, "ssis_cluster_executor") for _ in range(2)]
+        runner, denied = (Catalog(url) for url in urls)
+        try:
+            with pg_server.admin() as conn:
+                conn.execute(f'CREATE ROLE "{team}"')
+                conn.execute(f'GRANT "{team}" TO "{runner.engine.url.username}"')
+            project_id = catalog.projects()[0].project_id
+            folder_id = catalog.folders()[0].id
+            for permission in (1, 3):      # READ and EXECUTE on the project, to the role
+                catalog.grant_permission(2, project_id, catalog.principal_id(team), permission)
+            for permission in (1, 3):      # and to the other login, whose folder denies EXECUTE_OBJECTS
+                catalog.grant_permission(2, project_id, catalog.principal_id(denied.engine.url.username), permission)
+            catalog.deny_permission(1, folder_id, catalog.principal_id(denied.engine.url.username), 103)
+
+            def behaviour() -> tuple:
+                execution_id = runner.create_execution(FOLDER, PROJECT, "package2")
+                runner.start_execution(execution_id)
+                with pytest.raises(errors.CatalogError) as refusal:
+                    denied.create_execution(FOLDER, PROJECT, "package2")
+                seen = [r["execution_id"] for r in runner.query(
+                    "SELECT execution_id FROM catalog.executions ORDER BY execution_id")]
+                return execution_id in seen, len(seen), refusal.value.number
+
+            assert catalog.query(languages) == [{"name": "caller_has_permission_row", "language": "sql"},
+                                                {"name": "caller_is_principal", "language": "sql"}]
+            assert behaviour() == (True, 1, 27178)
+            upgrade_keeping_rows(engine, catalog, rows)
+            assert catalog.query(languages) == [{"name": "caller_has_permission_row", "language": "plpgsql"},
+                                                {"name": "caller_is_principal", "language": "plpgsql"}]
+            for login in (runner, denied):
+                login.dispose()          # new sessions: no plan of the old definitions
+            assert behaviour() == (True, 2, 27178)
+        finally:
+            for login in (runner, denied):
+                login.dispose()
+            for url in urls:
+                pg_server.drop_login(database, url)
+            with pg_server.admin() as conn:
+                conn.execute(f'DROP ROLE IF EXISTS "{team}"')
