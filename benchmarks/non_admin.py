@@ -29,9 +29,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 from helpers import PgServer, benchmark_server  # noqa: E402
 from workers import FOLDER, PROJECT, deploy_test_project  # noqa: E402
 
+import psycopg  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
-from scaleout_catalog import Catalog, migrate  # noqa: E402
+from scaleout_catalog import Catalog, errors, migrate  # noqa: E402
 
 # Object permissions came in revision 0007.
 REVISIONS = sorted(p.name for p in (ROOT / "sql" / "postgresql").iterdir() if p.name.isdigit() and p.name >= "0007")
@@ -115,14 +116,20 @@ def main() -> None:
     parser.add_argument("--pairs", type=_count(1, 100_000), default=500, help="pairs timed (default 500)")
     parser.add_argument("--rounds", type=_count(1, 20), default=2, help="interleaved rounds (default 2)")
     args = parser.parse_args()
-    server = benchmark_server(args.url)
+    if args.url is not None and not args.url.startswith("postgresql"):
+        parser.error("--url: this benchmark runs on PostgreSQL: pass a postgresql:// URL")
+    try:        # a wrong --url is one line, before anything is created
+        server = benchmark_server(args.url)
+        version = server.version()
+    except (sa.exc.ArgumentError, psycopg.Error, errors.CatalogConnectionError) as exc:
+        parser.error(f"cannot use --url: {str(exc).splitlines()[0]}")
     results = []
     for round_number in range(1, args.rounds + 1):
         for revision in args.revision or ["head"]:
             result = {"round": round_number, **run(server, revision, args.others, args.pairs)}
             print(" ".join(f"{k}={v}" for k, v in result.items()), flush=True)
             results.append(result)
-    print(json.dumps({"benchmark": "non_admin", "server_version": server.version(), "results": results}, indent=2))
+    print(json.dumps({"benchmark": "non_admin", "server_version": version, "results": results}, indent=2))
 
 
 if __name__ == "__main__":
