@@ -8,9 +8,9 @@ on a fresh catalog at each --revision, rounds interleaved. Others' executions ar
 - the newest 50 executions it may read (Catalog.recent_executions, as `scaleout executions list`);
 - every execution it may read (SELECT * FROM catalog.executions), and a count of them.
 
-The views check each row's permission for such a login (an admin's check is one InitPlan).
+The views decide for each row whether such a login may read it (an admin's check is one InitPlan).
 
-    python benchmarks/non_admin.py --url postgresql://postgres@127.0.0.1:5432/postgres --revision 0010 --revision head
+    python benchmarks/non_admin.py --url postgresql://postgres@127.0.0.1:5432/postgres --revision 0011 --revision head
 The URL names a maintenance database; the benchmark creates and drops its own databases and login.
 """
 from __future__ import annotations

@@ -46,6 +46,12 @@ SNAPSHOT_TABLES = INTERNAL_TABLES + ("environments", "environment_variables", "e
                                      "operation_permissions", "schedules", "schedule_parameter_values",
                                      "schedule_runs")
 
+# Each catalog view over executions and their history, and the column naming the execution in it.
+EXECUTION_VIEWS = (("executions", "execution_id"), ("operations", "operation_id"),
+                   ("operation_messages", "operation_id"), ("event_messages", "operation_id"),
+                   ("executable_statistics", "execution_id"), ("execution_parameter_values", "execution_id"),
+                   ("tasks", "execution_id"), ("task_attempts", "execution_id"), ("execution_waits", "execution_id"))
+
 
 def deploy_sample(catalog: Catalog, manifest: dict[str, Any] | None = None) -> None:
     if not any(f.name == FOLDER for f in catalog.folders()):

@@ -440,3 +440,52 @@ def test_a_catalog_at_0010_upgrades_in_place_keeps_its_data_and_downgrades_back(
                 pg_server.drop_login(database, url)
             with pg_server.admin() as conn:
                 conn.execute(f'DROP ROLE IF EXISTS "{team}"')
+
+
+def test_a_catalog_at_0011_upgrades_in_place_keeps_its_data_and_downgrades_back(pg_server):
+    """Revision 0012 (the execution views decide READ in their query) on a working 0011 catalog: every row
+    stays, and a login that is not an admin sees the same executions in every such view as before: its own,
+    one granted to its role, not one granted to it but denied to its role, not an admin's. A downgrade puts
+    the per-row checks back (the schema exactly as it was)."""
+    from helpers import EXECUTION_VIEWS, FOLDER, PROJECT
+    per_row = ("SELECT count(*) AS n FROM pg_views WHERE schemaname = 'catalog' "
+               "AND definition LIKE '%check_permission(4,%'")
+    with catalog_at(pg_server, "0011") as (engine, catalog, rows):
+        database = engine.url.database
+        team = f"so_team_{uuid.uuid4().hex[:6]}"
+        url = pg_server.create_login(database, "ssis_cluster_executor")
+        runner = Catalog(url)
+        try:
+            with pg_server.admin() as conn:
+                conn.execute(f'CREATE ROLE "{team}"')
+                conn.execute(f'GRANT "{team}" TO "{runner.engine.url.username}"')
+            team_id, runner_id = catalog.principal_id(team), catalog.principal_id(runner.engine.url.username)
+            project_id = catalog.projects()[0].project_id
+            for permission in (1, 3):
+                catalog.grant_permission(2, project_id, team_id, permission)
+            own = runner.create_execution(FOLDER, PROJECT, "package2")
+            granted, overruled, admins = (catalog.create_execution(FOLDER, PROJECT, "package2") for _ in range(3))
+            catalog.grant_permission(4, granted, team_id, 1)
+            catalog.grant_permission(4, overruled, runner_id, 1)
+            catalog.deny_permission(4, overruled, team_id, 1)
+            for execution_id in (own, granted, overruled, admins):
+                catalog.start_execution(execution_id)
+
+            def seen() -> dict[str, set[int]]:
+                return {view: {r["id"] for r in runner.query(f"SELECT {column} AS id FROM catalog.{view}")}
+                        for view, column in EXECUTION_VIEWS
+                        if view in ("executions", "operations", "execution_parameter_values", "tasks",
+                                    "execution_waits")}      # the views these executions have rows in
+
+            assert catalog.query(per_row) == [{"n": 9}]
+            before = seen()
+            assert before == {view: {own, granted} for view in before}
+            upgrade_keeping_rows(engine, catalog, rows)
+            assert catalog.query(per_row) == [{"n": 0}]
+            runner.dispose()
+            assert seen() == before
+        finally:
+            runner.dispose()
+            pg_server.drop_login(database, url)
+            with pg_server.admin() as conn:
+                conn.execute(f'DROP ROLE IF EXISTS "{team}"')

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from helpers import ARCHIVE, MANIFEST, snapshot
+from helpers import ARCHIVE, EXECUTION_VIEWS, MANIFEST, register, snapshot
 from scaleout_catalog import Catalog, errors
 
 FOLDER_A, FOLDER_B = "team_a", "team_b"
@@ -169,6 +169,57 @@ def test_deny_beats_grant_at_every_level(catalog, estate):
     refused(catalog, 27109, alice.create_execution, FOLDER_A, "project1", "package2")
     # Revoking what was never there is not an error (SSISDB returns success).
     catalog.revoke_permission(PROJECT, estate["project_b"], estate["alice_id"], READ)
+
+
+def test_every_execution_view_shows_a_login_exactly_the_executions_it_may_read(catalog, estate):
+    """SSISDB's rule for READ on an operation, in each view that shows executions or their history: its
+    creator and whoever is granted READ (directly, through a role, or as PUBLIC) read it; a DENY to the login
+    or a role it is in beats both; MODIFY alone is not READ. Each case has an execution that ran (its
+    attempts, statistics, messages and past tasks) and one still queued (its task and its wait)."""
+    alice, bob, a = estate["alice"], estate["bob"], estate["project_a"]
+    alice_id, bob_id, role_id = estate["alice_id"], estate["bob_id"], estate["role_id"]
+    catalog.grant_permission(PROJECT, a, alice_id, READ)
+    catalog.grant_permission(PROJECT, a, alice_id, EXECUTE)
+    cases = {   # name: (creator, [(grant or deny, principal, permission)])
+        "own": (alice, []),
+        "own, denied to her": (alice, [("deny", alice_id, READ)]),
+        "own, denied to her role": (alice, [("deny", role_id, READ)]),
+        "granted to her": (catalog, [("grant", alice_id, READ)]),
+        "granted to her role": (catalog, [("grant", role_id, READ)]),
+        "granted to PUBLIC": (catalog, [("grant", 0, READ)]),
+        "granted to her, denied to her role": (catalog, [("grant", alice_id, READ), ("deny", role_id, READ)]),
+        "MODIFY only": (catalog, [("grant", alice_id, MODIFY)]),
+        "granted to Bob": (catalog, [("grant", bob_id, READ)]),
+        "an admin's": (catalog, []),
+    }
+    worker = register(catalog, max_tasks=len(cases))
+    ids: dict[str, list[int]] = {name: [] for name in cases}
+    for phase in ("ran", "queued"):
+        for name, (creator, rules) in cases.items():
+            execution_id = creator.create_execution(FOLDER_A, "project1", "package2")
+            creator.start_execution(execution_id)
+            for verb, principal, permission in rules:
+                getattr(catalog, f"{verb}_permission")(OPERATION, execution_id, principal, permission)
+            ids[name].append(execution_id)
+        if phase == "ran":
+            tasks = catalog.pull_task(worker, max_tasks=len(cases))
+            assert len(tasks) == len(cases)
+            catalog.append_operation_messages(worker, [
+                {"lease_token": str(t.lease_token), "event_message_guid": str(uuid.uuid4()), "message_time": None,
+                 "message_type": 70, "message_source_type": 20, "message": "ran"} for t in tasks])
+            for t in tasks:
+                assert catalog.update_task_status(worker, t.task_id, t.lease_token, 5) == 5
+    every = {i for pair in ids.values() for i in pair}
+    readable = {
+        alice: {i for name in ("own", "granted to her", "granted to her role", "granted to PUBLIC") for i in ids[name]},
+        bob: {i for name in ("granted to PUBLIC", "granted to Bob") for i in ids[name]},
+    }
+    for view, column in EXECUTION_VIEWS:
+        sql = f"SELECT {column} AS id FROM catalog.{view}"
+        shown = {r["id"] for r in catalog.query(sql)} & every
+        assert shown, view                                      # the admin sees this view's rows of every case
+        for login, expected in readable.items():
+            assert {r["id"] for r in login.query(sql)} == expected & shown, view
 
 
 def test_managing_permissions_needs_manage_permissions(catalog, estate):
