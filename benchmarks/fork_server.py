@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 import psutil  # noqa: E402
+from options import whole_number  # noqa: E402
 from workers import PROJECT_DIR  # noqa: E402
 
 from scaleout_catalog.runtime import launcher  # noqa: E402
@@ -112,24 +113,10 @@ def measure(packages: int, in_flight: int) -> dict:
             "worker_side_cpu_ms": round(1000 * mine / packages, 2), "cpus": os.cpu_count()}
 
 
-def _count(most: int):
-    """An argparse type: a whole number from 1 to `most` (peers.py's _counts takes lists, and importing it
-    here would bring in the catalog's side)."""
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-        if not 1 <= value <= most:
-            raise argparse.ArgumentTypeError(f"must be from 1 to {most:,}: {text!r}")
-        return value
-    return parse
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--packages", type=_count(1_000_000), default=6000)
-    parser.add_argument("--in-flight", type=_count(256), default=16)
+    parser.add_argument("--packages", type=whole_number(1, 1_000_000), default=6000)
+    parser.add_argument("--in-flight", type=whole_number(1, 256), default=16)
     args = parser.parse_args()
     r = measure(args.packages, args.in_flight)
     print(f"fork server: {r['packages']} package processes, {r['in_flight']} at a time, {r['per_second']}/s; CPU ms a "

@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from helpers import PgServer, benchmark_server  # noqa: E402
+from options import whole_number  # noqa: E402
 from workers import FOLDER, PROJECT, deploy_test_project  # noqa: E402
 
 import psycopg  # noqa: E402
@@ -88,19 +89,6 @@ def run(server: PgServer, revision: str, others: int, pairs: int) -> dict:
             server.drop_login(name, login_url)
 
 
-def _count(least: int, most: int):
-    """An argparse type: a whole number from `least` to `most`."""
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-        if not least <= value <= most:
-            raise argparse.ArgumentTypeError(f"must be from {least} to {most:,}: {text!r}")
-        return value
-    return parse
-
-
 def _revision(text: str) -> str:
     if text != "head" and text not in REVISIONS:
         raise argparse.ArgumentTypeError(f"no such revision: {text!r} (known: head, {', '.join(REVISIONS)})")
@@ -112,9 +100,9 @@ def main() -> None:
     parser.add_argument("--url", default=None, help="maintenance database URL (default: embedded PostgreSQL)")
     parser.add_argument("--revision", action="append", type=_revision,
                         help="catalog revision to measure (repeatable; default: head)")
-    parser.add_argument("--others", type=_count(0, 100_000), default=2000, help="others' executions (default 2000)")
-    parser.add_argument("--pairs", type=_count(1, 100_000), default=500, help="pairs timed (default 500)")
-    parser.add_argument("--rounds", type=_count(1, 20), default=2, help="interleaved rounds (default 2)")
+    parser.add_argument("--others", type=whole_number(0, 100_000), default=2000, help="others' executions (default 2000)")
+    parser.add_argument("--pairs", type=whole_number(1, 100_000), default=500, help="pairs timed (default 500)")
+    parser.add_argument("--rounds", type=whole_number(1, 20), default=2, help="interleaved rounds (default 2)")
     args = parser.parse_args()
     if args.url is not None and not args.url.startswith("postgresql"):
         parser.error("--url: this benchmark runs on PostgreSQL: pass a postgresql:// URL")
