@@ -24,10 +24,11 @@ FROM [internal].[operation_permissions] AS p
 WHERE p.[principal_id] = 0 OR p.[principal_id] = DATABASE_PRINCIPAL_ID() OR IS_MEMBER(USER_NAME(p.[principal_id])) = 1;
 GO
 -- In each view below, READ on an operation for a caller that does not read the whole catalog:
---   COALESCE((SELECT MIN(CASE WHEN g.[is_deny] = 1 THEN 0 ELSE 1 END) FROM [internal].[caller_operation_permissions] AS g
---             WHERE g.[object_id] = <operation> AND g.[permission_type] = 1),
---            CASE WHEN <operation's caller_name> = SUSER_SNAME() THEN 1 ELSE 0 END) = 1
--- 0 when a row denies it, 1 when rows grant it, and with no row, whether the caller created it.
+--   ISNULL((SELECT MIN(CASE WHEN g.[is_deny] = 1 THEN 0 ELSE 1 END) FROM [internal].[caller_operation_permissions] AS g
+--           WHERE g.[object_id] = <operation> AND g.[permission_type] = 1),
+--          CASE WHEN <operation's caller_name> = SUSER_SNAME() THEN 1 ELSE 0 END) = 1
+-- 0 when a row denies it, 1 when rows grant it, and with no row, whether the caller created it. ISNULL, not
+-- COALESCE: SQL Server rewrites COALESCE as CASE and runs a subquery in it twice.
 DROP VIEW IF EXISTS [catalog].[executions];
 GO
 CREATE VIEW [catalog].[executions]
@@ -46,10 +47,10 @@ FROM [internal].[executions] AS e
 INNER JOIN [internal].[operations] AS o ON o.[operation_id] = e.[execution_id]
 WHERE (EXISTS (SELECT 1 WHERE IS_MEMBER(N'ssis_admin') = 1 OR IS_MEMBER(N'db_owner') = 1 OR IS_SRVROLEMEMBER(N'sysadmin') = 1
                                 OR IS_MEMBER(N'ssis_logreader') = 1)
-       OR COALESCE((SELECT MIN(CASE WHEN g.[is_deny] = 1 THEN 0 ELSE 1 END)
-                    FROM [internal].[caller_operation_permissions] AS g
-                    WHERE g.[object_id] = o.[operation_id] AND g.[permission_type] = 1),
-                   CASE WHEN o.[caller_name] = SUSER_SNAME() THEN 1 ELSE 0 END) = 1);
+       OR ISNULL((SELECT MIN(CASE WHEN g.[is_deny] = 1 THEN 0 ELSE 1 END)
+                  FROM [internal].[caller_operation_permissions] AS g
+                  WHERE g.[object_id] = o.[operation_id] AND g.[permission_type] = 1),
+                 CASE WHEN o.[caller_name] = SUSER_SNAME() THEN 1 ELSE 0 END) = 1);
 GO
 DROP VIEW IF EXISTS [catalog].[operations];
 GO
@@ -62,10 +63,10 @@ SELECT o.[operation_id], o.[operation_type], o.[created_time], o.[object_type], 
 FROM [internal].[operations] AS o
 WHERE (EXISTS (SELECT 1 WHERE IS_MEMBER(N'ssis_admin') = 1 OR IS_MEMBER(N'db_owner') = 1 OR IS_SRVROLEMEMBER(N'sysadmin') = 1
                                 OR IS_MEMBER(N'ssis_logreader') = 1)
-       OR COALESCE((SELECT MIN(CASE WHEN g.[is_deny] = 1 THEN 0 ELSE 1 END)
-                    FROM [internal].[caller_operation_permissions] AS g
-                    WHERE g.[object_id] = o.[operation_id] AND g.[permission_type] = 1),
-                   CASE WHEN o.[caller_name] = SUSER_SNAME() THEN 1 ELSE 0 END) = 1);
+       OR ISNULL((SELECT MIN(CASE WHEN g.[is_deny] = 1 THEN 0 ELSE 1 END)
+                  FROM [internal].[caller_operation_permissions] AS g
+                  WHERE g.[object_id] = o.[operation_id] AND g.[permission_type] = 1),
+                 CASE WHEN o.[caller_name] = SUSER_SNAME() THEN 1 ELSE 0 END) = 1);
 GO
 DROP VIEW IF EXISTS [catalog].[operation_messages];
 GO
@@ -76,10 +77,10 @@ SELECT m.[operation_message_id], m.[operation_id], m.[message_time], m.[message_
 FROM [internal].[operation_messages] AS m
 WHERE (EXISTS (SELECT 1 WHERE IS_MEMBER(N'ssis_admin') = 1 OR IS_MEMBER(N'db_owner') = 1 OR IS_SRVROLEMEMBER(N'sysadmin') = 1
                                 OR IS_MEMBER(N'ssis_logreader') = 1)
-       OR COALESCE((SELECT MIN(CASE WHEN g.[is_deny] = 1 THEN 0 ELSE 1 END)
-                    FROM [internal].[caller_operation_permissions] AS g
-                    WHERE g.[object_id] = m.[operation_id] AND g.[permission_type] = 1),
-                   CASE WHEN (SELECT c.[caller_name] FROM [internal].[operations] AS c WHERE c.[operation_id] = m.[operation_id]) = SUSER_SNAME() THEN 1 ELSE 0 END) = 1);
+       OR ISNULL((SELECT MIN(CASE WHEN g.[is_deny] = 1 THEN 0 ELSE 1 END)
+                  FROM [internal].[caller_operation_permissions] AS g
+                  WHERE g.[object_id] = m.[operation_id] AND g.[permission_type] = 1),
+                 CASE WHEN (SELECT c.[caller_name] FROM [internal].[operations] AS c WHERE c.[operation_id] = m.[operation_id]) = SUSER_SNAME() THEN 1 ELSE 0 END) = 1);
 GO
 DROP VIEW IF EXISTS [catalog].[event_messages];
 GO
@@ -101,10 +102,10 @@ FROM [internal].[operation_messages] AS m
 INNER JOIN [internal].[executions] AS e ON e.[execution_id] = m.[operation_id]
 WHERE (EXISTS (SELECT 1 WHERE IS_MEMBER(N'ssis_admin') = 1 OR IS_MEMBER(N'db_owner') = 1 OR IS_SRVROLEMEMBER(N'sysadmin') = 1
                                 OR IS_MEMBER(N'ssis_logreader') = 1)
-       OR COALESCE((SELECT MIN(CASE WHEN g.[is_deny] = 1 THEN 0 ELSE 1 END)
-                    FROM [internal].[caller_operation_permissions] AS g
-                    WHERE g.[object_id] = m.[operation_id] AND g.[permission_type] = 1),
-                   CASE WHEN (SELECT c.[caller_name] FROM [internal].[operations] AS c WHERE c.[operation_id] = m.[operation_id]) = SUSER_SNAME() THEN 1 ELSE 0 END) = 1);
+       OR ISNULL((SELECT MIN(CASE WHEN g.[is_deny] = 1 THEN 0 ELSE 1 END)
+                  FROM [internal].[caller_operation_permissions] AS g
+                  WHERE g.[object_id] = m.[operation_id] AND g.[permission_type] = 1),
+                 CASE WHEN (SELECT c.[caller_name] FROM [internal].[operations] AS c WHERE c.[operation_id] = m.[operation_id]) = SUSER_SNAME() THEN 1 ELSE 0 END) = 1);
 GO
 DROP VIEW IF EXISTS [catalog].[executable_statistics];
 GO
@@ -122,10 +123,10 @@ INNER JOIN [internal].[executions] AS e ON e.[execution_id] = a.[execution_id]
 WHERE a.[ended_time] IS NOT NULL
   AND (EXISTS (SELECT 1 WHERE IS_MEMBER(N'ssis_admin') = 1 OR IS_MEMBER(N'db_owner') = 1 OR IS_SRVROLEMEMBER(N'sysadmin') = 1
                                 OR IS_MEMBER(N'ssis_logreader') = 1)
-       OR COALESCE((SELECT MIN(CASE WHEN g.[is_deny] = 1 THEN 0 ELSE 1 END)
-                    FROM [internal].[caller_operation_permissions] AS g
-                    WHERE g.[object_id] = a.[execution_id] AND g.[permission_type] = 1),
-                   CASE WHEN (SELECT c.[caller_name] FROM [internal].[operations] AS c WHERE c.[operation_id] = a.[execution_id]) = SUSER_SNAME() THEN 1 ELSE 0 END) = 1);
+       OR ISNULL((SELECT MIN(CASE WHEN g.[is_deny] = 1 THEN 0 ELSE 1 END)
+                  FROM [internal].[caller_operation_permissions] AS g
+                  WHERE g.[object_id] = a.[execution_id] AND g.[permission_type] = 1),
+                 CASE WHEN (SELECT c.[caller_name] FROM [internal].[operations] AS c WHERE c.[operation_id] = a.[execution_id]) = SUSER_SNAME() THEN 1 ELSE 0 END) = 1);
 GO
 DROP VIEW IF EXISTS [catalog].[execution_parameter_values];
 GO
@@ -137,10 +138,10 @@ SELECT v.[execution_parameter_id], v.[execution_id], v.[object_type], v.[paramet
 FROM [internal].[all_execution_parameter_values] AS v
 WHERE (EXISTS (SELECT 1 WHERE IS_MEMBER(N'ssis_admin') = 1 OR IS_MEMBER(N'db_owner') = 1 OR IS_SRVROLEMEMBER(N'sysadmin') = 1
                                 OR IS_MEMBER(N'ssis_logreader') = 1)
-       OR COALESCE((SELECT MIN(CASE WHEN g.[is_deny] = 1 THEN 0 ELSE 1 END)
-                    FROM [internal].[caller_operation_permissions] AS g
-                    WHERE g.[object_id] = v.[execution_id] AND g.[permission_type] = 1),
-                   CASE WHEN (SELECT c.[caller_name] FROM [internal].[operations] AS c WHERE c.[operation_id] = v.[execution_id]) = SUSER_SNAME() THEN 1 ELSE 0 END) = 1);
+       OR ISNULL((SELECT MIN(CASE WHEN g.[is_deny] = 1 THEN 0 ELSE 1 END)
+                  FROM [internal].[caller_operation_permissions] AS g
+                  WHERE g.[object_id] = v.[execution_id] AND g.[permission_type] = 1),
+                 CASE WHEN (SELECT c.[caller_name] FROM [internal].[operations] AS c WHERE c.[operation_id] = v.[execution_id]) = SUSER_SNAME() THEN 1 ELSE 0 END) = 1);
 GO
 DROP VIEW IF EXISTS [catalog].[tasks];
 GO
@@ -154,10 +155,10 @@ SELECT t.[task_id] AS [TaskId], t.[job_id] AS [JobId], t.[execution_id], t.[task
 FROM [internal].[tasks] AS t
 WHERE (EXISTS (SELECT 1 WHERE IS_MEMBER(N'ssis_admin') = 1 OR IS_MEMBER(N'db_owner') = 1 OR IS_SRVROLEMEMBER(N'sysadmin') = 1
                                 OR IS_MEMBER(N'ssis_logreader') = 1)
-       OR COALESCE((SELECT MIN(CASE WHEN g.[is_deny] = 1 THEN 0 ELSE 1 END)
-                    FROM [internal].[caller_operation_permissions] AS g
-                    WHERE g.[object_id] = t.[execution_id] AND g.[permission_type] = 1),
-                   CASE WHEN (SELECT c.[caller_name] FROM [internal].[operations] AS c WHERE c.[operation_id] = t.[execution_id]) = SUSER_SNAME() THEN 1 ELSE 0 END) = 1)
+       OR ISNULL((SELECT MIN(CASE WHEN g.[is_deny] = 1 THEN 0 ELSE 1 END)
+                  FROM [internal].[caller_operation_permissions] AS g
+                  WHERE g.[object_id] = t.[execution_id] AND g.[permission_type] = 1),
+                 CASE WHEN (SELECT c.[caller_name] FROM [internal].[operations] AS c WHERE c.[operation_id] = t.[execution_id]) = SUSER_SNAME() THEN 1 ELSE 0 END) = 1)
 UNION ALL
 SELECT h.[task_id], h.[job_id], h.[execution_id], h.[task_type], h.[status], h.[executed_count], h.[max_executed_count],
        h.[worker_agent_id], NULL, NULL, h.[last_pickup_time], h.[is_cancelled], h.[priority], h.[created_time],
@@ -165,10 +166,10 @@ SELECT h.[task_id], h.[job_id], h.[execution_id], h.[task_type], h.[status], h.[
 FROM [internal].[tasks_history] AS h
 WHERE (EXISTS (SELECT 1 WHERE IS_MEMBER(N'ssis_admin') = 1 OR IS_MEMBER(N'db_owner') = 1 OR IS_SRVROLEMEMBER(N'sysadmin') = 1
                                 OR IS_MEMBER(N'ssis_logreader') = 1)
-       OR COALESCE((SELECT MIN(CASE WHEN g.[is_deny] = 1 THEN 0 ELSE 1 END)
-                    FROM [internal].[caller_operation_permissions] AS g
-                    WHERE g.[object_id] = h.[execution_id] AND g.[permission_type] = 1),
-                   CASE WHEN (SELECT c.[caller_name] FROM [internal].[operations] AS c WHERE c.[operation_id] = h.[execution_id]) = SUSER_SNAME() THEN 1 ELSE 0 END) = 1);
+       OR ISNULL((SELECT MIN(CASE WHEN g.[is_deny] = 1 THEN 0 ELSE 1 END)
+                  FROM [internal].[caller_operation_permissions] AS g
+                  WHERE g.[object_id] = h.[execution_id] AND g.[permission_type] = 1),
+                 CASE WHEN (SELECT c.[caller_name] FROM [internal].[operations] AS c WHERE c.[operation_id] = h.[execution_id]) = SUSER_SNAME() THEN 1 ELSE 0 END) = 1);
 GO
 DROP VIEW IF EXISTS [catalog].[task_attempts];
 GO
@@ -178,10 +179,10 @@ SELECT a.[task_id], a.[execution_id], a.[attempt], a.[worker_agent_id], a.[claim
 FROM [internal].[task_attempts] AS a
 WHERE (EXISTS (SELECT 1 WHERE IS_MEMBER(N'ssis_admin') = 1 OR IS_MEMBER(N'db_owner') = 1 OR IS_SRVROLEMEMBER(N'sysadmin') = 1
                                 OR IS_MEMBER(N'ssis_logreader') = 1)
-       OR COALESCE((SELECT MIN(CASE WHEN g.[is_deny] = 1 THEN 0 ELSE 1 END)
-                    FROM [internal].[caller_operation_permissions] AS g
-                    WHERE g.[object_id] = a.[execution_id] AND g.[permission_type] = 1),
-                   CASE WHEN (SELECT c.[caller_name] FROM [internal].[operations] AS c WHERE c.[operation_id] = a.[execution_id]) = SUSER_SNAME() THEN 1 ELSE 0 END) = 1);
+       OR ISNULL((SELECT MIN(CASE WHEN g.[is_deny] = 1 THEN 0 ELSE 1 END)
+                  FROM [internal].[caller_operation_permissions] AS g
+                  WHERE g.[object_id] = a.[execution_id] AND g.[permission_type] = 1),
+                 CASE WHEN (SELECT c.[caller_name] FROM [internal].[operations] AS c WHERE c.[operation_id] = a.[execution_id]) = SUSER_SNAME() THEN 1 ELSE 0 END) = 1);
 GO
 DROP VIEW IF EXISTS [catalog].[execution_waits];
 GO
@@ -222,10 +223,10 @@ CROSS APPLY (
 WHERE t.[status] = 1
   AND (EXISTS (SELECT 1 WHERE IS_MEMBER(N'ssis_admin') = 1 OR IS_MEMBER(N'db_owner') = 1 OR IS_SRVROLEMEMBER(N'sysadmin') = 1
                                 OR IS_MEMBER(N'ssis_logreader') = 1)
-       OR COALESCE((SELECT MIN(CASE WHEN g.[is_deny] = 1 THEN 0 ELSE 1 END)
-                    FROM [internal].[caller_operation_permissions] AS g
-                    WHERE g.[object_id] = t.[execution_id] AND g.[permission_type] = 1),
-                   CASE WHEN (SELECT c.[caller_name] FROM [internal].[operations] AS c WHERE c.[operation_id] = t.[execution_id]) = SUSER_SNAME() THEN 1 ELSE 0 END) = 1);
+       OR ISNULL((SELECT MIN(CASE WHEN g.[is_deny] = 1 THEN 0 ELSE 1 END)
+                  FROM [internal].[caller_operation_permissions] AS g
+                  WHERE g.[object_id] = t.[execution_id] AND g.[permission_type] = 1),
+                 CASE WHEN (SELECT c.[caller_name] FROM [internal].[operations] AS c WHERE c.[operation_id] = t.[execution_id]) = SUSER_SNAME() THEN 1 ELSE 0 END) = 1);
 GO
 GRANT SELECT ON [catalog].[executions] TO [ssis_admin], [ssis_cluster_executor], [ssis_logreader];
 GRANT SELECT ON [catalog].[operations] TO [ssis_admin], [ssis_cluster_executor], [ssis_logreader];
