@@ -1,12 +1,15 @@
 """What a login that is not an admin pays for its permission checks: SSIS's pair and the views.
 
 A login in ssis_cluster_executor, granted READ and EXECUTE on the test project (as a DBA grants them),
-on a fresh catalog at each --revision, rounds interleaved. Others' executions are queued first
-(--others, by an admin); the login then runs 200 pairs of its own, and is timed on:
+on a fresh catalog at each --revision, rounds interleaved. The test project is also deployed to
+--folders more folders, and the login granted READ on every other one of those projects. Others'
+executions are queued first (--others, by an admin); the login then runs 200 pairs of its own, and is
+timed on:
 
 - SSIS's create_execution + start_execution, --pairs of them one after another;
 - the newest 50 executions it may read (Catalog.recent_executions, as `scaleout executions list`);
-- every execution it may read (SELECT * FROM catalog.executions), and a count of them.
+- every execution it may read (SELECT * FROM catalog.executions), and a count of them;
+- every row it may read of catalog.folders, projects, packages and object_parameters.
 
 The views decide for each row whether such a login may read it (an admin's check is one InitPlan).
 
@@ -28,18 +31,20 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from helpers import PgServer, benchmark_server  # noqa: E402
 from options import whole_number  # noqa: E402
-from workers import FOLDER, PROJECT, deploy_test_project  # noqa: E402
+from workers import FOLDER, PROJECT, PROJECT_DIR, deploy_test_project  # noqa: E402
 
 import psycopg  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
 from scaleout_catalog import Catalog, errors, migrate  # noqa: E402
+from scaleout_catalog.project import deploy  # noqa: E402
 
 # Object permissions came in revision 0007.
 REVISIONS = sorted(p.name for p in (ROOT / "sql" / "postgresql").iterdir() if p.name.isdigit() and p.name >= "0007")
 
 OWN = 200        # the login's own executions before the clock starts
 READS = 5        # each read is timed this many times; the median is kept
+OBJECT_VIEWS = ("folders", "projects", "packages", "object_parameters")
 
 
 def _timed(call) -> float:
@@ -48,7 +53,7 @@ def _timed(call) -> float:
     return 1000 * (time.perf_counter() - began)
 
 
-def run(server: PgServer, revision: str, others: int, pairs: int) -> dict:
+def run(server: PgServer, revision: str, others: int, pairs: int, folders: int) -> dict:
     name = f"scaleout_bench_{uuid.uuid4().hex[:8]}"
     server.create_database(name)
     login_url = None
@@ -61,6 +66,11 @@ def run(server: PgServer, revision: str, others: int, pairs: int) -> dict:
         principal_id = admin.principal_id(sa.engine.make_url(login_url).username)
         for permission in (1, 3):                      # READ and EXECUTE on the project
             admin.grant_permission(2, project_id, principal_id, permission)
+        for number in range(folders):
+            deploy(admin, PROJECT_DIR, f"more_{number}", create_folder=True)
+        for project in admin.projects()[1::2]:
+            if project.project_id != project_id:
+                admin.grant_permission(2, project.project_id, principal_id, 1)
         element = {"folder_name": FOLDER, "project_name": PROJECT, "package_name": "noop"}
         for start in range(0, others, 1000):
             admin.create_and_start_executions([element] * min(1000, others - start))
@@ -75,9 +85,12 @@ def run(server: PgServer, revision: str, others: int, pairs: int) -> dict:
             "newest_50_ms": lambda: login.recent_executions(50),
             "all_readable_ms": lambda: login.executions(),
             "count_readable_ms": lambda: login.query("SELECT count(*) AS n FROM catalog.executions"),
+            **{f"{view}_ms": (lambda view=view: login.query(f"SELECT * FROM catalog.{view}")) for view in OBJECT_VIEWS},
         }
         result = {"revision": migrate.current(admin.engine), "pairs_per_second": round(pair_rate, 1),
-                  "readable": len(login.executions()), "executions": others + OWN + pairs}
+                  "readable": len(login.executions()), "executions": others + OWN + pairs,
+                  **{f"{view}_rows": f"{len(login.query(f'SELECT * FROM catalog.{view}'))}/"
+                                     f"{len(admin.query(f'SELECT * FROM catalog.{view}'))}" for view in OBJECT_VIEWS}}
         for label, read in reads.items():
             result[label] = round(statistics.median(_timed(read) for _ in range(READS)), 1)
         login.dispose()
@@ -101,6 +114,8 @@ def main() -> None:
     parser.add_argument("--revision", action="append", type=_revision,
                         help="catalog revision to measure (repeatable; default: head)")
     parser.add_argument("--others", type=whole_number(0, 100_000), default=2000, help="others' executions (default 2000)")
+    parser.add_argument("--folders", type=whole_number(0, 1000), default=40,
+                        help="more folders with the test project (default 40)")
     parser.add_argument("--pairs", type=whole_number(1, 100_000), default=500, help="pairs timed (default 500)")
     parser.add_argument("--rounds", type=whole_number(1, 20), default=2, help="interleaved rounds (default 2)")
     args = parser.parse_args()
@@ -114,7 +129,7 @@ def main() -> None:
     results = []
     for round_number in range(1, args.rounds + 1):
         for revision in args.revision or ["head"]:
-            result = {"round": round_number, **run(server, revision, args.others, args.pairs)}
+            result = {"round": round_number, **run(server, revision, args.others, args.pairs, args.folders)}
             print(" ".join(f"{k}={v}" for k, v in result.items()), flush=True)
             results.append(result)
     print(json.dumps({"benchmark": "non_admin", "server_version": version, "results": results}, indent=2))

@@ -180,6 +180,25 @@ def upgrade_keeping_rows(engine, catalog, rows) -> None:
                       key=lambda r: tuple(r.values())) for t in after} == before
 
 
+@contextlib.contextmanager
+def a_login_in_a_team(pg_server, database: str):
+    """An ssis_cluster_executor login that is a member of a new role (its team); yields (login, team).
+    Both are dropped afterwards."""
+    team = f"so_team_{uuid.uuid4().hex[:6]}"
+    url = pg_server.create_login(database, "ssis_cluster_executor")
+    login = Catalog(url)
+    try:
+        with pg_server.admin() as conn:
+            conn.execute(f'CREATE ROLE "{team}"')
+            conn.execute(f'GRANT "{team}" TO "{login.engine.url.username}"')
+        yield login, team
+    finally:
+        login.dispose()
+        pg_server.drop_login(database, url)
+        with pg_server.admin() as conn:
+            conn.execute(f'DROP ROLE IF EXISTS "{team}"')
+
+
 def test_a_catalog_at_0001_upgrades_in_place_keeps_its_data_and_downgrades_back(pg_server):
     """Revision 0002 on a working 0001 catalog: every row stays, a task claimed before the upgrade
     finishes after it, and a downgrade puts 0001's schema back exactly."""
@@ -451,14 +470,7 @@ def test_a_catalog_at_0011_upgrades_in_place_keeps_its_data_and_downgrades_back(
     per_row = ("SELECT count(*) AS n FROM pg_views WHERE schemaname = 'catalog' "
                "AND definition LIKE '%check_permission(4,%'")
     with catalog_at(pg_server, "0011") as (engine, catalog, rows):
-        database = engine.url.database
-        team = f"so_team_{uuid.uuid4().hex[:6]}"
-        url = pg_server.create_login(database, "ssis_cluster_executor")
-        runner = Catalog(url)
-        try:
-            with pg_server.admin() as conn:
-                conn.execute(f'CREATE ROLE "{team}"')
-                conn.execute(f'GRANT "{team}" TO "{runner.engine.url.username}"')
+        with a_login_in_a_team(pg_server, engine.url.database) as (runner, team):
             team_id, runner_id = catalog.principal_id(team), catalog.principal_id(runner.engine.url.username)
             project_id = catalog.projects()[0].project_id
             for permission in (1, 3):
@@ -484,8 +496,53 @@ def test_a_catalog_at_0011_upgrades_in_place_keeps_its_data_and_downgrades_back(
             assert catalog.query(per_row) == [{"n": 0}]
             runner.dispose()
             assert seen() == before
-        finally:
+
+
+def test_a_catalog_at_0012_upgrades_in_place_keeps_its_data_and_downgrades_back(pg_server):
+    """Revision 0013 (the views over folders, projects, environments and schedules decide READ in their
+    query) on a working 0012 catalog: every row stays, and a login that is not an admin sees the same rows
+    of every such view as before: a project granted to its role (its folder, packages, parameters, version
+    and schedule), not an environment granted to it but denied to its role, and a folder's environment
+    through READ_OBJECTS, but not that folder's project, denied to it. A downgrade puts the per-row checks
+    back (the schema exactly as it was)."""
+    from helpers import ARCHIVE, FOLDER, MANIFEST, PROJECT
+    views = {"folders": "id", "projects": "project_id", "packages": "project_id", "object_parameters": "project_id",
+             "object_versions": "object_id", "environment_references": "project_id", "environments": "environment_id",
+             "environment_variables": "environment_id", "schedules": "schedule_id"}
+    per_row = ("SELECT count(*) AS n FROM pg_views WHERE schemaname = 'catalog' AND viewname <> 'explicit_object_permissions' "
+               "AND (definition LIKE '%check_permission(%' OR definition LIKE '%folder_is_readable(%')")
+    with catalog_at(pg_server, "0012") as (engine, catalog, rows):
+        with a_login_in_a_team(pg_server, engine.url.database) as (runner, team):
+            team_id, runner_id = catalog.principal_id(team), catalog.principal_id(runner.engine.url.username)
+            catalog.create_folder("other")
+            catalog.deploy_project("other", PROJECT, ARCHIVE, MANIFEST)
+            ids = {}
+            for folder in (FOLDER, "other"):
+                catalog.create_environment(folder, "env")
+                catalog.create_environment_variable(folder, "env", "Region", "String", False, "EMEA")
+                catalog.create_environment_reference(folder, PROJECT, "env")
+                catalog.create_schedule(folder, "nightly", PROJECT, "package2", "0 3 * * *")
+                ids[folder] = catalog.query(
+                    "SELECT f.id AS folder, p.project_id AS project, e.environment_id AS environment "
+                    "FROM catalog.folders AS f JOIN catalog.projects AS p ON p.folder_id = f.id "
+                    "JOIN catalog.environments AS e ON e.folder_id = f.id WHERE f.name = :name", {"name": folder})[0]
+            catalog.grant_permission(2, ids[FOLDER]["project"], team_id, 1)
+            catalog.grant_permission(3, ids[FOLDER]["environment"], runner_id, 1)
+            catalog.deny_permission(3, ids[FOLDER]["environment"], team_id, 1)
+            catalog.grant_permission(1, ids["other"]["folder"], runner_id, 101)
+            catalog.deny_permission(2, ids["other"]["project"], runner_id, 1)
+
+            def seen() -> dict[str, set[int]]:
+                return {view: {r["id"] for r in runner.query(f"SELECT {column} AS id FROM catalog.{view}")}
+                        for view, column in views.items()}
+
+            assert catalog.query(per_row) == [{"n": 9}]
+            before = seen()
+            assert before["folders"] == {ids[FOLDER]["folder"], ids["other"]["folder"]}
+            assert before["projects"] == before["packages"] == before["object_versions"] == {ids[FOLDER]["project"]}
+            assert before["environments"] == before["environment_variables"] == {ids["other"]["environment"]}
+            assert len(before["schedules"]) == 1
+            upgrade_keeping_rows(engine, catalog, rows)
+            assert catalog.query(per_row) == [{"n": 0}]
             runner.dispose()
-            pg_server.drop_login(database, url)
-            with pg_server.admin() as conn:
-                conn.execute(f'DROP ROLE IF EXISTS "{team}"')
+            assert seen() == before

@@ -222,6 +222,71 @@ def test_every_execution_view_shows_a_login_exactly_the_executions_it_may_read(c
             assert {r["id"] for r in login.query(sql)} == expected & shown, view
 
 
+OBJECT_VIEWS = (("folders", "id", "folder"), ("projects", "project_id", "project"),
+                ("packages", "project_id", "project"), ("object_parameters", "project_id", "project"),
+                ("object_versions", "object_id", "project"), ("environment_references", "project_id", "project"),
+                ("schedules", "schedule_id", "schedule"), ("environments", "environment_id", "environment"),
+                ("environment_variables", "environment_id", "environment"))
+
+
+def test_every_object_view_shows_a_login_exactly_the_objects_it_may_read(catalog, estate):
+    """SSISDB's rule for READ on a project or environment, in each view of them, their packages, parameters,
+    versions, references, variables and schedules: READ on the object or READ_OBJECTS on its folder, granted
+    to the login, a role it is in or PUBLIC, and denied at neither level; MODIFY is not READ. A folder is
+    listed with READ on it, or with a project or environment in it that the login reads. Each case is a
+    folder of its own with a project (a reference to the environment, an admin's schedule) and an
+    environment (a variable)."""
+    alice, bob = estate["alice"], estate["bob"]
+    alice_id, bob_id, role_id = estate["alice_id"], estate["bob_id"], estate["role_id"]
+    cases = {   # name: ([(grant or deny, object, principal, permission)], what Alice reads, what Bob reads)
+        "project granted to her": ([("grant", PROJECT, alice_id, READ)], {"project", "folder"}, set()),
+        "project granted to her role": ([("grant", PROJECT, role_id, READ)], {"project", "folder"}, set()),
+        "project granted to PUBLIC": ([("grant", PROJECT, 0, READ)], {"project", "folder"}, {"project", "folder"}),
+        "READ_OBJECTS on the folder": ([("grant", FOLDER, alice_id, READ_OBJECTS)],
+                                       {"project", "environment", "folder"}, set()),
+        "READ_OBJECTS, project denied to her role": ([("grant", FOLDER, alice_id, READ_OBJECTS),
+                                                      ("deny", PROJECT, role_id, READ)], {"environment", "folder"}, set()),
+        "project granted, READ_OBJECTS denied to her role": ([("grant", PROJECT, alice_id, READ),
+                                                              ("deny", FOLDER, role_id, READ_OBJECTS)], set(), set()),
+        "READ on the folder only": ([("grant", FOLDER, alice_id, READ)], {"folder"}, set()),
+        "folder denied, project granted": ([("deny", FOLDER, alice_id, READ), ("grant", PROJECT, alice_id, READ)],
+                                           {"project", "folder"}, set()),
+        "MODIFY only": ([("grant", PROJECT, alice_id, MODIFY), ("grant", ENVIRONMENT, alice_id, MODIFY)], set(), set()),
+        "environment granted to her": ([("grant", ENVIRONMENT, alice_id, READ)], {"environment", "folder"}, set()),
+        "environment granted, denied to her role": ([("grant", ENVIRONMENT, alice_id, READ),
+                                                     ("deny", ENVIRONMENT, role_id, READ)], set(), set()),
+        "granted to Bob": ([("grant", PROJECT, bob_id, READ), ("grant", ENVIRONMENT, bob_id, READ)],
+                           set(), {"project", "environment", "folder"}),
+    }
+    ids: dict[str, dict[str, int]] = {}
+    for number, (name, (rules, _, _)) in enumerate(cases.items()):
+        folder = f"case_{number}"
+        catalog.create_folder(folder)
+        catalog.deploy_project(folder, "project1", ARCHIVE, MANIFEST)
+        catalog.create_environment(folder, "env")
+        catalog.create_environment_variable(folder, "env", "Region", "String", False, "EMEA")
+        catalog.create_environment_reference(folder, "project1", "env")
+        found = catalog.query(
+            "SELECT f.id AS folder, p.project_id AS project, e.environment_id AS environment "
+            "FROM catalog.folders AS f JOIN catalog.projects AS p ON p.folder_id = f.id "
+            "JOIN catalog.environments AS e ON e.folder_id = f.id WHERE f.name = :name", {"name": folder})[0]
+        found["schedule"] = catalog.create_schedule(folder, "nightly", "project1", "package2", "0 3 * * *")
+        for verb, object_type, principal, permission in rules:
+            object_id = found[{FOLDER: "folder", PROJECT: "project", ENVIRONMENT: "environment"}[object_type]]
+            getattr(catalog, f"{verb}_permission")(object_type, object_id, principal, permission)
+        ids[name] = dict(found)
+    readable = {login: {kind: {ids[name][kind] for name, case in cases.items()
+                               if (kind if kind != "schedule" else "project") in case[index]}
+                        for kind in ("folder", "project", "environment", "schedule")}
+                for login, index in ((alice, 1), (bob, 2))}
+    for view, column, kind in OBJECT_VIEWS:
+        every = {case[kind] for case in ids.values()}
+        sql = f"SELECT {column} AS id FROM catalog.{view}"
+        assert {r["id"] for r in catalog.query(sql)} >= every, view        # the admin sees every case
+        for login, expected in readable.items():
+            assert {r["id"] for r in login.query(sql)} & every == expected[kind], (view, login.engine.url.username)
+
+
 def test_managing_permissions_needs_manage_permissions(catalog, estate):
     alice, bob, a = estate["alice"], estate["bob"], estate["project_a"]
     catalog.grant_permission(PROJECT, a, estate["alice_id"], READ)
