@@ -508,8 +508,9 @@ def test_a_catalog_at_0012_upgrades_in_place_keeps_its_data_and_downgrades_back(
     from helpers import ARCHIVE, FOLDER, MANIFEST, PROJECT
     views = {"folders": "id", "projects": "project_id", "packages": "project_id", "object_parameters": "project_id",
              "object_versions": "object_id", "environment_references": "project_id", "environments": "environment_id",
-             "environment_variables": "environment_id", "schedules": "schedule_id"}
-    per_row = ("SELECT count(*) AS n FROM pg_views WHERE schemaname = 'catalog' AND viewname <> 'explicit_object_permissions' "
+             "environment_variables": "environment_id", "schedules": "schedule_id",
+             "explicit_object_permissions": "object_id"}
+    per_row = ("SELECT count(*) AS n FROM pg_views WHERE schemaname = 'catalog' "
                "AND (definition LIKE '%check_permission(%' OR definition LIKE '%folder_is_readable(%')")
     with catalog_at(pg_server, "0012") as (engine, catalog, rows):
         with a_login_in_a_team(pg_server, engine.url.database) as (runner, team):
@@ -536,7 +537,7 @@ def test_a_catalog_at_0012_upgrades_in_place_keeps_its_data_and_downgrades_back(
                 return {view: {r["id"] for r in runner.query(f"SELECT {column} AS id FROM catalog.{view}")}
                         for view, column in views.items()}
 
-            assert catalog.query(per_row) == [{"n": 9}]
+            assert catalog.query(per_row) == [{"n": 10}]
             before = seen()
             assert before["folders"] == {ids[FOLDER]["folder"], ids["other"]["folder"]}
             assert before["projects"] == before["packages"] == before["object_versions"] == {ids[FOLDER]["project"]}

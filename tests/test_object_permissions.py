@@ -220,6 +220,12 @@ def test_every_execution_view_shows_a_login_exactly_the_executions_it_may_read(c
         assert all(shown & set(pair) for pair in ids.values()), view     # the admin sees rows of every case
         for login, expected in readable.items():
             assert {r["id"] for r in login.query(sql)} == expected & shown, view
+    # The grants and denies on those executions: a login sees those on the executions it reads.
+    rules = {(r["object_id"], r["principal_id"], r["permission_type"]) for r in catalog.explicit_object_permissions()
+             if r["object_type"] == OPERATION}
+    for login, expected in readable.items():
+        assert {(r["object_id"], r["principal_id"], r["permission_type"]) for r in login.explicit_object_permissions()
+                if r["object_type"] == OPERATION} == {rule for rule in rules if rule[0] in expected}
 
 
 OBJECT_VIEWS = (("folders", "id", "folder"), ("projects", "project_id", "project"),
@@ -231,11 +237,11 @@ OBJECT_VIEWS = (("folders", "id", "folder"), ("projects", "project_id", "project
 
 def test_every_object_view_shows_a_login_exactly_the_objects_it_may_read(catalog, estate):
     """SSISDB's rule for READ on a project or environment, in each view of them, their packages, parameters,
-    versions, references, variables and schedules: READ on the object or READ_OBJECTS on its folder, granted
-    to the login, a role it is in or PUBLIC, and denied at neither level; MODIFY is not READ. A folder is
-    listed with READ on it, or with a project or environment in it that the login reads. Each case is a
-    folder of its own with a project (a reference to the environment, an admin's schedule) and an
-    environment (a variable)."""
+    versions, references, variables, schedules and explicit permissions: READ on the object or READ_OBJECTS
+    on its folder, granted to the login, a role it is in or PUBLIC, and denied at neither level; MODIFY is
+    not READ. A folder is listed with READ on it, or with a project or environment in it that the login
+    reads. Each case is a folder of its own with a project (a reference to the environment, an admin's
+    schedule) and an environment (a variable)."""
     alice, bob = estate["alice"], estate["bob"]
     alice_id, bob_id, role_id = estate["alice_id"], estate["bob_id"], estate["role_id"]
     cases = {   # name: ([(grant or deny, object, principal, permission)], what Alice reads, what Bob reads)
@@ -245,7 +251,8 @@ def test_every_object_view_shows_a_login_exactly_the_objects_it_may_read(catalog
         "READ_OBJECTS on the folder": ([("grant", FOLDER, alice_id, READ_OBJECTS)],
                                        {"project", "environment", "folder"}, set()),
         "READ_OBJECTS, project denied to her role": ([("grant", FOLDER, alice_id, READ_OBJECTS),
-                                                      ("deny", PROJECT, role_id, READ)], {"environment", "folder"}, set()),
+                                                      ("deny", PROJECT, role_id, READ)],
+                                                     {"environment", "folder"}, set()),
         "project granted, READ_OBJECTS denied to her role": ([("grant", PROJECT, alice_id, READ),
                                                               ("deny", FOLDER, role_id, READ_OBJECTS)], set(), set()),
         "READ on the folder only": ([("grant", FOLDER, alice_id, READ)], {"folder"}, set()),
@@ -285,6 +292,13 @@ def test_every_object_view_shows_a_login_exactly_the_objects_it_may_read(catalog
         assert {r["id"] for r in catalog.query(sql)} >= every, view        # the admin sees every case
         for login, expected in readable.items():
             assert {r["id"] for r in login.query(sql)} & every == expected[kind], (view, login.engine.url.username)
+    # The grants and denies on those objects: a login sees those on what it reads.
+    kinds = {FOLDER: "folder", PROJECT: "project", ENVIRONMENT: "environment"}
+    rules = [(r["object_type"], r["object_id"]) for r in catalog.explicit_object_permissions()]
+    assert len(rules) == sum(len(case[0]) for case in cases.values())     # the admin sees every one
+    for login, expected in readable.items():
+        shown = [(r["object_type"], r["object_id"]) for r in login.explicit_object_permissions()]
+        assert sorted(shown) == sorted((t, i) for t, i in rules if i in expected[kinds[t]]), login.engine.url.username
 
 
 def test_managing_permissions_needs_manage_permissions(catalog, estate):

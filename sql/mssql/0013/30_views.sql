@@ -1,13 +1,15 @@
--- scaleout_catalog, SQL Server, revision 0013: the views over folders, projects, environments and schedules
--- decide what a login that is not an admin may read in the query itself, as revision 0012 did for the
--- views over executions. Revision 0007 called [internal].[check_permission](2 or 3, id, 1) for every row such
--- a login was shown (each package, parameter and variable row as well as each project and environment),
--- and [internal].[folder_is_readable], which called it for every project and environment of the folder;
--- on Babelfish each call runs T-SQL of its own, milliseconds a row. The rule is the same (SSISDB's, as
--- [internal].[caller_holds_permission] has it for READ): ssis_admin, db_owner, sysadmin and ssis_logreader
--- read every row; anyone else reads a project or environment on which READ is granted, or READ_OBJECTS on
--- its folder, to it, to public or to a role it is in, and denied at neither level (DENY beats GRANT); a
--- folder on which it holds READ, or in which it reads a project or environment.
+-- scaleout_catalog, SQL Server, revision 0013: the views over folders, projects, environments and schedules,
+-- and [catalog].[explicit_object_permissions], decide what a login that is not an admin may read in the
+-- query itself, as revision 0012 did for the views over executions. Revision 0007 called
+-- [internal].[check_permission](2 or 3, id, 1) for every row such a login was shown (each package,
+-- parameter and variable row as well as each project and environment), and [internal].[folder_is_readable],
+-- which called it for every project and environment of the folder; on Babelfish each call runs T-SQL of
+-- its own, milliseconds a row. The rule is the same (SSISDB's, as [internal].[caller_holds_permission] has
+-- it for READ): ssis_admin, db_owner, sysadmin and ssis_logreader read every row (of
+-- explicit_object_permissions, ssis_logreader only the operations' rows, as before); anyone else reads a
+-- project or environment on which READ is granted, or READ_OBJECTS on its folder, to it, to public or to a
+-- role it is in, and denied at neither level (DENY beats GRANT); a folder on which it holds READ, or in
+-- which it reads a project or environment.
 -- Whether the caller reads the whole catalog is asked once a query, as in revision 0012.
 -- The readable sets are views here: SQL Server keeps each query's plan, and on Babelfish an admin's reads of
 -- these views cost what they did before. (PostgreSQL's twin gives them as functions: there, planning the
@@ -191,6 +193,26 @@ WHERE (EXISTS (SELECT 1 WHERE IS_MEMBER(N'ssis_admin') = 1 OR IS_MEMBER(N'db_own
                   INNER JOIN [internal].[folders] AS f ON f.[folder_id] = p.[folder_id]
                   WHERE f.[name] = s.[folder_name] AND p.[name] = s.[project_name]));
 GO
+-- Every explicit grant and deny on the objects the caller may read (all of them for an admin): READ on an
+-- operation as revision 0012's views decide it, ssis_logreader reading every operation.
+DROP VIEW IF EXISTS [catalog].[explicit_object_permissions];
+GO
+CREATE VIEW [catalog].[explicit_object_permissions]
+AS
+SELECT p.[object_type], p.[object_id], p.[principal_id], p.[permission_type], p.[is_deny], p.[grantor_id]
+FROM [internal].[object_permissions] AS p
+WHERE EXISTS (SELECT 1 WHERE IS_MEMBER(N'ssis_admin') = 1 OR IS_MEMBER(N'db_owner') = 1 OR IS_SRVROLEMEMBER(N'sysadmin') = 1)
+   OR (p.[object_type] = 1 AND p.[object_id] IN (SELECT r.[folder_id] FROM [internal].[caller_readable_folders] AS r))
+   OR (p.[object_type] = 2 AND p.[object_id] IN (SELECT r.[project_id] FROM [internal].[caller_readable_projects] AS r))
+   OR (p.[object_type] = 3 AND p.[object_id] IN (SELECT r.[environment_id] FROM [internal].[caller_readable_environments] AS r))
+   OR (p.[object_type] = 4
+       AND (EXISTS (SELECT 1 WHERE IS_MEMBER(N'ssis_logreader') = 1)
+            OR ISNULL((SELECT MIN(CASE WHEN g.[is_deny] = 1 THEN 0 ELSE 1 END)
+                       FROM [internal].[caller_operation_permissions] AS g
+                       WHERE g.[object_id] = p.[object_id] AND g.[permission_type] = 1),
+                      (SELECT CASE WHEN o.[caller_name] = SUSER_SNAME() THEN 1 ELSE 0 END
+                       FROM [internal].[operations] AS o WHERE o.[operation_id] = p.[object_id])) = 1));
+GO
 -- Unchanged from revision 0008: created again after [catalog].[schedules].
 CREATE VIEW [catalog].[schedule_runs]
 AS
@@ -199,6 +221,7 @@ SELECT r.[run_id], r.[schedule_id], s.[folder_name], s.[name] AS [schedule_name]
 FROM [internal].[schedule_runs] AS r
 INNER JOIN [catalog].[schedules] AS s ON s.[schedule_id] = r.[schedule_id];
 GO
+GRANT SELECT ON [catalog].[explicit_object_permissions] TO [ssis_admin], [ssis_cluster_executor], [ssis_logreader];
 GRANT SELECT ON [catalog].[folders] TO [ssis_admin], [ssis_cluster_executor], [ssis_logreader];
 GRANT SELECT ON [catalog].[projects] TO [ssis_admin], [ssis_cluster_executor], [ssis_logreader];
 GRANT SELECT ON [catalog].[packages] TO [ssis_admin], [ssis_cluster_executor], [ssis_logreader];

@@ -3,6 +3,7 @@
 SET ANSI_NULLS ON;
 SET QUOTED_IDENTIFIER ON;
 GO
+GRANT SELECT ON [catalog].[explicit_object_permissions] TO [ssis_admin], [ssis_cluster_executor], [ssis_logreader];
 GRANT SELECT ON [catalog].[folders] TO [ssis_admin], [ssis_cluster_executor], [ssis_logreader];
 GRANT SELECT ON [catalog].[projects] TO [ssis_admin], [ssis_cluster_executor], [ssis_logreader];
 GRANT SELECT ON [catalog].[packages] TO [ssis_admin], [ssis_cluster_executor], [ssis_logreader];

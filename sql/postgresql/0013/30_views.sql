@@ -1,12 +1,15 @@
--- scaleout_catalog, PostgreSQL, revision 0013: the views over folders, projects, environments and schedules
--- decide what a login that is not an admin may read in the query itself, as revision 0012 did for the
--- views over executions. Revision 0007 called internal.check_permission(2 or 3, id, 1) for every row such a
--- login was shown (each package, parameter and variable row as well as each project and environment),
--- and internal.folder_is_readable, which called it for every project and environment of the folder.
+-- scaleout_catalog, PostgreSQL, revision 0013: the views over folders, projects, environments and schedules,
+-- and catalog.explicit_object_permissions, decide what a login that is not an admin may read in the query
+-- itself, as revision 0012 did for the views over executions. Revision 0007 called
+-- internal.check_permission(2 or 3, id, 1) for every row such a login was shown (each package, parameter
+-- and variable row as well as each project and environment), and internal.folder_is_readable, which called
+-- it for every project and environment of the folder.
 -- The rule is the same (SSISDB's, as internal.caller_holds_permission has it for READ): ssis_admin and
--- ssis_logreader read every row; anyone else reads a project or environment on which READ is granted, or
--- READ_OBJECTS on its folder, to it, to PUBLIC or to a role it is in, and denied at neither level (DENY
--- beats GRANT); a folder on which it holds READ, or in which it reads a project or environment.
+-- ssis_logreader read every row (of explicit_object_permissions, ssis_logreader only the operations' rows,
+-- as before); anyone else
+-- reads a project or environment on which READ is granted, or READ_OBJECTS on its folder, to it, to PUBLIC
+-- or to a role it is in, and denied at neither level (DENY beats GRANT); a folder on which it holds READ,
+-- or in which it reads a project or environment.
 -- Each view asks whether a project (environment, folder) is in the caller's readable set, which a function
 -- gives: PostgreSQL builds that set once a query (a hashed subplan), and for an admin not at all.
 
@@ -183,6 +186,22 @@ WHERE ((SELECT internal.caller_reads_catalog()) OR s.owner_name = session_user
        OR EXISTS (SELECT 1 FROM internal.projects AS p JOIN internal.folders AS f ON f.folder_id = p.folder_id
                   WHERE f.name = s.folder_name AND p.name = s.project_name
                     AND p.project_id IN (SELECT internal.caller_readable_projects())));
+
+-- Every explicit grant and deny on the objects the caller may read (all of them for an admin): READ on an
+-- operation as revision 0012's views decide it, ssis_logreader reading every operation.
+CREATE OR REPLACE VIEW catalog.explicit_object_permissions AS
+SELECT p.object_type, p.object_id, p.principal_id, p.permission_type, p.is_deny, p.grantor_id
+FROM internal.object_permissions AS p
+WHERE (SELECT internal.caller_is_admin())
+   OR CASE p.object_type
+          WHEN 1 THEN p.object_id IN (SELECT internal.caller_readable_folders())
+          WHEN 2 THEN p.object_id IN (SELECT internal.caller_readable_projects())
+          WHEN 3 THEN p.object_id IN (SELECT internal.caller_readable_environments())
+          ELSE (SELECT pg_catalog.pg_has_role(session_user, 'ssis_logreader', 'MEMBER'))
+               OR coalesce((SELECT bool_and(NOT g.is_deny) FROM internal.caller_operation_permissions AS g
+                            WHERE g.object_id = p.object_id AND g.permission_type = 1),
+                           (SELECT o.caller_name = session_user FROM internal.operations AS o
+                            WHERE o.operation_id = p.object_id)) END;
 
 -- Unchanged (the SQL Server twin drops it to create catalog.schedules again, and so names it here too).
 CREATE OR REPLACE VIEW catalog.schedule_runs AS
