@@ -24,9 +24,14 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import end_to_end  # noqa: E402
-import psutil  # noqa: E402
 import peers  # noqa: E402
+import psutil  # noqa: E402
+import psycopg  # noqa: E402
+import sqlalchemy as sa  # noqa: E402
 from helpers import benchmark_server  # noqa: E402
+from options import whole_number  # noqa: E402
+
+from scaleout_catalog import errors  # noqa: E402
 
 
 def drain(server, executions: int, workers: int, slots: int, limit: float) -> dict:
@@ -75,12 +80,19 @@ def _busy(times) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default=None, help="maintenance database URL (default: embedded PostgreSQL)")
-    parser.add_argument("--executions", type=int, default=20000)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--slots", type=int, default=4, help="--max-tasks of each worker")
-    parser.add_argument("--limit", type=float, default=1800, help="seconds to wait at most")
+    parser.add_argument("--executions", type=whole_number(4, 1_000_000), default=20000)
+    parser.add_argument("--workers", type=whole_number(1, 16), default=2)
+    parser.add_argument("--slots", type=whole_number(1, 64), default=4, help="--max-tasks of each worker")
+    parser.add_argument("--limit", type=whole_number(1, 86_400), default=1800, help="seconds to wait at most")
     args = parser.parse_args()
-    result = drain(benchmark_server(args.url), args.executions, args.workers, args.slots, args.limit)
+    if args.url is not None and not args.url.startswith("postgresql"):
+        parser.error("--url: this benchmark runs on PostgreSQL: pass a postgresql:// URL")
+    try:        # a wrong --url is one line, before anything is created
+        server = benchmark_server(args.url)
+        server.version()
+    except (sa.exc.ArgumentError, psycopg.Error, errors.CatalogConnectionError) as exc:
+        parser.error(f"cannot use --url: {str(exc).splitlines()[0]}")
+    result = drain(server, args.executions, args.workers, args.slots, args.limit)
     print(f"long drain: {result['executions']} executions, {result['workers']} workers, {result['seconds']} s, "
           f"{result['executions_per_second']}/s; quarters {result['quarter_rates']}/s; "
           f"last quarter / first {result['last_vs_first']}; CPU ms an execution {result['quarter_cpu_ms_per_execution']}, "
