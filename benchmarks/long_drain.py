@@ -26,12 +26,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import end_to_end  # noqa: E402
 import peers  # noqa: E402
 import psutil  # noqa: E402
-import psycopg  # noqa: E402
-import sqlalchemy as sa  # noqa: E402
-from helpers import benchmark_server  # noqa: E402
-from options import whole_number  # noqa: E402
-
-from scaleout_catalog import errors  # noqa: E402
+from options import postgresql_server, whole_number  # noqa: E402
 
 
 def drain(server, executions: int, workers: int, slots: int, limit: float) -> dict:
@@ -85,13 +80,7 @@ def main() -> None:
     parser.add_argument("--slots", type=whole_number(1, 64), default=4, help="--max-tasks of each worker")
     parser.add_argument("--limit", type=whole_number(1, 86_400), default=1800, help="seconds to wait at most")
     args = parser.parse_args()
-    if args.url is not None and not args.url.startswith("postgresql"):
-        parser.error("--url: this benchmark runs on PostgreSQL: pass a postgresql:// URL")
-    try:        # a wrong --url is one line, before anything is created
-        server = benchmark_server(args.url)
-        server.version()
-    except (sa.exc.ArgumentError, psycopg.Error, errors.CatalogConnectionError) as exc:
-        parser.error(f"cannot use --url: {str(exc).splitlines()[0]}")
+    server, _ = postgresql_server(parser, args.url)
     result = drain(server, args.executions, args.workers, args.slots, args.limit)
     print(f"long drain: {result['executions']} executions, {result['workers']} workers, {result['seconds']} s, "
           f"{result['executions_per_second']}/s; quarters {result['quarter_rates']}/s; "

@@ -29,14 +29,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from helpers import PgServer, benchmark_server  # noqa: E402
-from options import whole_number  # noqa: E402
+from helpers import PgServer  # noqa: E402
+from options import postgresql_server, whole_number  # noqa: E402
 from workers import FOLDER, PROJECT, PROJECT_DIR, deploy_test_project  # noqa: E402
 
-import psycopg  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
-from scaleout_catalog import Catalog, errors, migrate  # noqa: E402
+from scaleout_catalog import Catalog, migrate  # noqa: E402
 from scaleout_catalog.project import deploy  # noqa: E402
 
 # Object permissions came in revision 0007.
@@ -119,13 +118,7 @@ def main() -> None:
     parser.add_argument("--pairs", type=whole_number(1, 100_000), default=500, help="pairs timed (default 500)")
     parser.add_argument("--rounds", type=whole_number(1, 20), default=2, help="interleaved rounds (default 2)")
     args = parser.parse_args()
-    if args.url is not None and not args.url.startswith("postgresql"):
-        parser.error("--url: this benchmark runs on PostgreSQL: pass a postgresql:// URL")
-    try:        # a wrong --url is one line, before anything is created
-        server = benchmark_server(args.url)
-        version = server.version()
-    except (sa.exc.ArgumentError, psycopg.Error, errors.CatalogConnectionError) as exc:
-        parser.error(f"cannot use --url: {str(exc).splitlines()[0]}")
+    server, version = postgresql_server(parser, args.url)
     results = []
     for round_number in range(1, args.rounds + 1):
         for revision in args.revision or ["head"]:
