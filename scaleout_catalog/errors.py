@@ -416,7 +416,8 @@ PROCEDURE_ROLES: dict[str, tuple[str, ...]] = {
     # The permission checks the views call as their caller (PostgreSQL; revisions 0007 and 0013).
     **{f"internal.{name}": _READER for name in (
         "caller_is_admin", "caller_reads_catalog", "check_permission", "caller_holds_permission",
-        "folder_is_readable", "caller_readable_projects", "caller_readable_environments", "caller_readable_folders")},
+        "folder_is_readable", "caller_readable_projects", "caller_readable_environments",
+        "caller_readable_folders")},
     **{f"internal.{name}": _WORKER for name in (
         "update_worker_agent_status", "announce_worker_certificate", "pull_task", "renew_task_lease",
         "get_held_tasks", "update_task_status", "update_tasks_status", "append_operation_messages",

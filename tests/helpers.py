@@ -59,6 +59,20 @@ def deploy_sample(catalog: Catalog, manifest: dict[str, Any] | None = None) -> N
     catalog.deploy_project(FOLDER, PROJECT, ARCHIVE, manifest or MANIFEST)
 
 
+def furnish_folder(catalog: Catalog, folder: str, project: str = PROJECT) -> dict[str, int]:
+    """Gives `folder`, which holds `project`, an environment 'env' with a variable, the project's reference
+    to it and an admin's schedule of package2; returns the ids of the folder, project, environment and
+    schedule."""
+    catalog.create_environment(folder, "env")
+    catalog.create_environment_variable(folder, "env", "Region", "String", False, "EMEA")
+    catalog.create_environment_reference(folder, project, "env")
+    ids = catalog.query(
+        "SELECT f.id AS folder, p.project_id AS project, e.environment_id AS environment "
+        "FROM catalog.folders AS f JOIN catalog.projects AS p ON p.folder_id = f.id "
+        "JOIN catalog.environments AS e ON e.folder_id = f.id WHERE f.name = :folder AND p.name = :project",
+        {"folder": folder, "project": project})[0]
+    return {**ids, "schedule": catalog.create_schedule(folder, "nightly", project, "package2", "0 3 * * *")}
+
 def register(catalog: Catalog, machine: str = "computerA", enabled: bool = True, **kwargs: Any) -> uuid.UUID:
     worker_id = uuid.uuid4()
     catalog.update_worker_agent_status(worker_id, machine, **kwargs)

@@ -505,7 +505,7 @@ def test_a_catalog_at_0012_upgrades_in_place_keeps_its_data_and_downgrades_back(
     and schedule), not an environment granted to it but denied to its role, and a folder's environment
     through READ_OBJECTS, but not that folder's project, denied to it. A downgrade puts the per-row checks
     back (the schema exactly as it was)."""
-    from helpers import ARCHIVE, FOLDER, MANIFEST, PROJECT
+    from helpers import ARCHIVE, FOLDER, MANIFEST, PROJECT, furnish_folder
     views = {"folders": "id", "projects": "project_id", "packages": "project_id", "object_parameters": "project_id",
              "object_versions": "object_id", "environment_references": "project_id", "environments": "environment_id",
              "environment_variables": "environment_id", "schedules": "schedule_id",
@@ -517,16 +517,7 @@ def test_a_catalog_at_0012_upgrades_in_place_keeps_its_data_and_downgrades_back(
             team_id, runner_id = catalog.principal_id(team), catalog.principal_id(runner.engine.url.username)
             catalog.create_folder("other")
             catalog.deploy_project("other", PROJECT, ARCHIVE, MANIFEST)
-            ids = {}
-            for folder in (FOLDER, "other"):
-                catalog.create_environment(folder, "env")
-                catalog.create_environment_variable(folder, "env", "Region", "String", False, "EMEA")
-                catalog.create_environment_reference(folder, PROJECT, "env")
-                catalog.create_schedule(folder, "nightly", PROJECT, "package2", "0 3 * * *")
-                ids[folder] = catalog.query(
-                    "SELECT f.id AS folder, p.project_id AS project, e.environment_id AS environment "
-                    "FROM catalog.folders AS f JOIN catalog.projects AS p ON p.folder_id = f.id "
-                    "JOIN catalog.environments AS e ON e.folder_id = f.id WHERE f.name = :name", {"name": folder})[0]
+            ids = {folder: furnish_folder(catalog, folder) for folder in (FOLDER, "other")}
             catalog.grant_permission(2, ids[FOLDER]["project"], team_id, 1)
             catalog.grant_permission(3, ids[FOLDER]["environment"], runner_id, 1)
             catalog.deny_permission(3, ids[FOLDER]["environment"], team_id, 1)

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from helpers import ARCHIVE, EXECUTION_VIEWS, MANIFEST, register, snapshot
+from helpers import ARCHIVE, EXECUTION_VIEWS, MANIFEST, furnish_folder, register, snapshot
 from scaleout_catalog import Catalog, errors
 
 FOLDER_A, FOLDER_B = "team_a", "team_b"
@@ -265,23 +265,15 @@ def test_every_object_view_shows_a_login_exactly_the_objects_it_may_read(catalog
         "granted to Bob": ([("grant", PROJECT, bob_id, READ), ("grant", ENVIRONMENT, bob_id, READ)],
                            set(), {"project", "environment", "folder"}),
     }
+    kinds = {FOLDER: "folder", PROJECT: "project", ENVIRONMENT: "environment"}
     ids: dict[str, dict[str, int]] = {}
     for number, (name, (rules, _, _)) in enumerate(cases.items()):
         folder = f"case_{number}"
         catalog.create_folder(folder)
         catalog.deploy_project(folder, "project1", ARCHIVE, MANIFEST)
-        catalog.create_environment(folder, "env")
-        catalog.create_environment_variable(folder, "env", "Region", "String", False, "EMEA")
-        catalog.create_environment_reference(folder, "project1", "env")
-        found = catalog.query(
-            "SELECT f.id AS folder, p.project_id AS project, e.environment_id AS environment "
-            "FROM catalog.folders AS f JOIN catalog.projects AS p ON p.folder_id = f.id "
-            "JOIN catalog.environments AS e ON e.folder_id = f.id WHERE f.name = :name", {"name": folder})[0]
-        found["schedule"] = catalog.create_schedule(folder, "nightly", "project1", "package2", "0 3 * * *")
+        ids[name] = furnish_folder(catalog, folder, "project1")
         for verb, object_type, principal, permission in rules:
-            object_id = found[{FOLDER: "folder", PROJECT: "project", ENVIRONMENT: "environment"}[object_type]]
-            getattr(catalog, f"{verb}_permission")(object_type, object_id, principal, permission)
-        ids[name] = dict(found)
+            getattr(catalog, f"{verb}_permission")(object_type, ids[name][kinds[object_type]], principal, permission)
     readable = {login: {kind: {ids[name][kind] for name, case in cases.items()
                                if (kind if kind != "schedule" else "project") in case[index]}
                         for kind in ("folder", "project", "environment", "schedule")}
@@ -293,7 +285,6 @@ def test_every_object_view_shows_a_login_exactly_the_objects_it_may_read(catalog
         for login, expected in readable.items():
             assert {r["id"] for r in login.query(sql)} & every == expected[kind], (view, login.engine.url.username)
     # The grants and denies on those objects: a login sees those on what it reads.
-    kinds = {FOLDER: "folder", PROJECT: "project", ENVIRONMENT: "environment"}
     rules = [(r["object_type"], r["object_id"]) for r in catalog.explicit_object_permissions()]
     assert len(rules) == sum(len(case[0]) for case in cases.values())     # the admin sees every one
     for login, expected in readable.items():
